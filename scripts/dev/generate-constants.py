@@ -98,7 +98,7 @@ emit("TPMAlgID", "TPM2_ALG_", "UInt16", "TPMAlgID+Generated.swift",
      filt=lambda n, v: n not in ("TPM2_ALG_FIRST", "TPM2_ALG_LAST"),
      rename={"TPM2_ALG_KEYEDHASH": "keyedHash", "TPM2_ALG_SYMCIPHER": "symCipher", "TPM2_ALG_ECSCHNORR": "ecSchnorr",
              "TPM2_ALG_RSASSA": "rsassa", "TPM2_ALG_RSAPSS": "rsapss", "TPM2_ALG_RSAES": "rsaes",
-             "TPM2_ALG_SHA3_256": "sha3_256", "TPM2_ALG_SHA3_384": "sha3_384", "TPM2_ALG_SHA3_512": "sha3_512"})
+             "TPM2_ALG_KDF1_SP800_56A": "kdf1SP800_56A", "TPM2_ALG_KDF1_SP800_108": "kdf1SP800_108", "TPM2_ALG_SHA3_256": "sha3_256", "TPM2_ALG_SHA3_384": "sha3_384", "TPM2_ALG_SHA3_512": "sha3_512"})
 emit("TPMST", "TPM2_ST_", "UInt16", "TPMST+Generated.swift")
 emit("TPMCap", "TPM2_CAP_", "UInt32", "TPMCap+Generated.swift",
      filt=lambda n, v: n not in ("TPM2_CAP_FIRST", "TPM2_CAP_LAST"))

@@ -105,3 +105,10 @@ public struct TPM2BName: TPM2BBytes {
     public let buffer: [UInt8]
     public init(_ buffer: [UInt8]) throws(TPMRC) { try Self.validate(buffer); self.buffer = buffer }
 }
+
+/// TPM2B_SENSITIVE_DATA — Part 2, 11.1.14: up to MAX_SYM_DATA (128) bytes.
+public struct TPM2BSensitiveData: TPM2BBytes {
+    public static let maxSize = 128
+    public let buffer: [UInt8]
+    public init(_ buffer: [UInt8]) throws(TPMRC) { try Self.validate(buffer); self.buffer = buffer }
+}

@@ -55,11 +55,11 @@ extension TPMAlgID {
     /// TPM_ALG_ECMQV
     public static let ecmqv = TPMAlgID(rawValue: 0x001D)
     /// TPM_ALG_KDF1_SP800_56A
-    public static let kdf1Sp80056a = TPMAlgID(rawValue: 0x0020)
+    public static let kdf1SP800_56A = TPMAlgID(rawValue: 0x0020)
     /// TPM_ALG_KDF2
     public static let kdf2 = TPMAlgID(rawValue: 0x0021)
     /// TPM_ALG_KDF1_SP800_108
-    public static let kdf1Sp800108 = TPMAlgID(rawValue: 0x0022)
+    public static let kdf1SP800_108 = TPMAlgID(rawValue: 0x0022)
     /// TPM_ALG_ECC
     public static let ecc = TPMAlgID(rawValue: 0x0023)
     /// TPM_ALG_SYMCIPHER

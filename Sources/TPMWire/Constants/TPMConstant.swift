@@ -82,6 +82,13 @@ public struct TPMSU: TPMConstant {
     public static let clear = TPMSU(rawValue: 0x0000)
     public static let state = TPMSU(rawValue: 0x0001)
     public static let knownNames: [UInt16: String] = [0x0000: "TPM_SU_CLEAR", 0x0001: "TPM_SU_STATE"]
+
+    /// Reads a TPM_SU that must be CLEAR or STATE (TPM_RC_VALUE otherwise).
+    public static func validated(from reader: inout TPMReader) throws(TPMRC) -> TPMSU {
+        let value = try TPMSU(unmarshalling: &reader)
+        guard value == .clear || value == .state else { throw .value }
+        return value
+    }
 }
 
 /// TPM_SE — Part 2, 6.11: session type.

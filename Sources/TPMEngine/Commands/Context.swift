@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import TPMWire
+
+/// Part 3, 28: Context Management. Saving and loading contexts arrive with keys and sessions.
+enum ContextCommands {
+    static let all = [CommandDescriptor(FlushContext.self)]
+}
+
+/// TPM2_FlushContext — Part 3, 28.4: removes a loaded object (or session) from the TPM.
+///
+/// - TPM_RC_HANDLE (parameter 1): nothing is loaded at the handle.
+enum FlushContext: TPMCommand {
+    static let code = TPMCC.flushContext
+    static let flags: CommandFlags = [.noSessions]
+
+    struct Request: CommandRequest {
+        var flushHandle: TPMHandle
+        init(parameters: inout ParameterReader) throws(TPMRC) {
+            flushHandle = try parameters.next { reader throws(TPMRC) in
+                let handle = try TPMHandle(unmarshalling: &reader)
+                try TPMEngine.checkHandleType(handle, .context)
+                return handle
+            }
+        }
+    }
+
+    static func run(_ request: Request, _ command: CommandEnvironment, _ tpm: inout TPMEngine) throws(TPMRC) -> NoParameters {
+        let handle = request.flushHandle
+        guard handle.type == .transient, tpm.objects[handle] != nil else { throw TPMRC.handle.atParameter(1) }
+        tpm.objects.remove(handle)
+        return NoParameters()
+    }
+}
