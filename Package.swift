@@ -44,7 +44,7 @@ let package = Package(
         .target(
             name: "VTPMManager",
             dependencies: [
-                "TPMEngine",
+                "TPMEngine", "TPMCrypto",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
