@@ -85,7 +85,12 @@ let package = Package(
 
         .testTarget(name: "TPMWireTests", dependencies: ["TPMWire"], swiftSettings: upcoming),
         .testTarget(name: "TPMCryptoTests", dependencies: ["TPMCrypto"], swiftSettings: upcoming),
-        .testTarget(name: "TPMEngineTests", dependencies: ["TPMEngine"], swiftSettings: upcoming),
+        .testTarget(
+            name: "TPMEngineTests",
+            dependencies: ["TPMEngine"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: upcoming
+        ),
         .testTarget(name: "VTPMManagerTests", dependencies: ["VTPMManager"], swiftSettings: upcoming),
         .testTarget(
             name: "TPMTransportsTests",

@@ -66,8 +66,9 @@ extension TPMEngine {
             } else {
                 throw .referenceSession(entries.count)
             }
-            // Part 1, 19.6.4: a password session answers with an empty nonce and HMAC.
-            let response = TPMSAuthResponse(nonce: .empty, sessionAttributes: auth.sessionAttributes, hmac: .empty)
+            // Part 1, 19.6.4: a password session answers with an empty nonce and HMAC, and it is never
+            // closed, so the reference implementation always reports continueSession.
+            let response = TPMSAuthResponse(nonce: .empty, sessionAttributes: .continueSession, hmac: .empty)
             entries.append(SessionEntry(command: auth, associatedHandle: nil, response: response))
         }
         return entries

@@ -11,7 +11,8 @@ extension TPMEngine {
     ///
     /// 1. In failure mode, answer from ``failureModeResponse(_:)``.
     /// 2. Advance Time and Clock.
-    /// 3. Header: tag (TPM_RC_BAD_TAG), size equal to the bytes received and within MAX_COMMAND_SIZE
+    /// 3. Header: tag (TPM_RC_VALUE if Part 2 defines no such TPM_ST, TPM_RC_BAD_TAG if it is not a
+    ///    command tag), size equal to the bytes received and within MAX_COMMAND_SIZE
     ///    (TPM_RC_COMMAND_SIZE), command code (TPM_RC_COMMAND_CODE).
     /// 4. Startup state (TPM_RC_INITIALIZE).
     /// 5. Handle area: each handle's TPMI check, then whether it refers to something present.
@@ -34,7 +35,7 @@ extension TPMEngine {
 
     private mutating func runCommand(_ bytes: [UInt8], locality: UInt8) throws(TPMRC) -> [UInt8] {
         var reader = TPMReader(bytes)
-        let tag = try TPMST(unmarshalling: &reader)
+        let tag = try TPMST.validated(from: &reader)
         guard tag == .noSessions || tag == .sessions else { throw .badTag }
         let commandSize = try reader.readInteger(as: UInt32.self)
         guard commandSize == bytes.count, commandSize <= Self.maxCommandSize else { throw .commandSize }

@@ -122,6 +122,8 @@ extension TPMEngine {
                 continue
             }
             if attributes.stateSave { savedIndex += 1 }
+            // Every PCR that is not restored counts as changed (ms-tpm PCRStartup).
+            pcrChanged(pcr)
             if attributes.startsAsOnes {
                 pcrs.setValue(pcr, lastByte: -1)
             } else {

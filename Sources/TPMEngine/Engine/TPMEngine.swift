@@ -61,10 +61,13 @@ public struct TPMEngine: TPMCommandExecutor, Sendable {
                             personalization: Array("swift-vtpm manufacture".utf8))
         let seeds = (0..<6).map { _ in drbg.generate(Self.seedSize) }
         let allocation = TPMIAlgHash.implemented.map { TPMSPCRSelection(hash: $0, pcrs: 0..<PCRAttributes.count) }
-        let permanent = PermanentState(
+        let manufactured = PermanentState(
             endorsementSeed: seeds[0], storageSeed: seeds[1], platformSeed: seeds[2],
             endorsementProof: seeds[3], storageProof: seeds[4], platformProof: seeds[5],
             pcrAllocation: allocation)
+        var permanent = manufactured
+        // A new TPM has never lost power uncleanly: it reports an orderly state and a safe Clock.
+        permanent.orderlyState = .clear
         var engine = TPMEngine(permanent: permanent, savedState: nil, platform: platform, commandTable: commandTable)
         engine.durableStateChanged = true
         return engine

@@ -44,6 +44,25 @@ public struct TPMST: TPMConstant {
     public init(rawValue: UInt16) { self.rawValue = rawValue }
 }
 
+extension TPMST {
+    /// Reads a TPM_ST that must be one of the values Part 2 defines (TPM_RC_VALUE otherwise), as the
+    /// reference unmarshal does before a command tag is judged.
+    public static func validated(from reader: inout TPMReader) throws(TPMRC) -> TPMST {
+        let tag = try TPMST(unmarshalling: &reader)
+        guard tag.isDefined else { throw .value }
+        return tag
+    }
+
+    /// True for the structure tags of Part 2, 6.9 that a reference TPM accepts.
+    public var isDefined: Bool { Self.defined.contains(self) }
+
+    private static let defined: Set<TPMST> = [
+        .rspCommand, .null, .noSessions, .sessions, .attestNv, .attestCommandAudit, .attestSessionAudit,
+        .attestCertify, .attestQuote, .attestTime, .attestCreation, .creation, .verified, .authSecret, .hashcheck,
+        .authSigned,
+    ]
+}
+
 /// TPM_CAP — Part 2, 6.12: GetCapability groups.
 public struct TPMCap: TPMConstant {
     public var rawValue: UInt32
