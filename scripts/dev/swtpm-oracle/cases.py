@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
 """Command sequence for the swtpm oracle, run in order on a TPM that is powered on but not started.
 
-Each case: (name, compare, bytes). compare is "exact" (whole response equal) or "shape" (same tag,
-size and response code: random numbers and clocks differ between two TPMs).
+Each case: (name, compare, bytes). compare is "exact" (whole response equal), "shape" (same tag,
+size and response code: random numbers differ between two TPMs) or "clock" (a ReadClock response equal
+but for Time and Clock). Two control steps exist: ("...", "init", None) sends swtpm's CMD_INIT
+(_TPM_Init), and ("...", "locality", n) sets the locality of the following commands.
 Transient handles stay within libtpms' three slots (0x80000000-2): beyond them libtpms answers
 TPM_RC_VALUE, while our TPM has 64 slots and looks the handle up instead.
 """
@@ -41,7 +43,7 @@ def cap(capability, prop, count):
 
 
 ALL = b"\xff\xff\xff"
-CASES = [
+BASIC = [
     ("GetRandom before Startup", "exact", cmd(NO_SESSIONS, 0x17B, b"\x00\x08")),
     ("Startup STATE without Shutdown(STATE)", "exact", cmd(NO_SESSIONS, 0x144, b"\x00\x01")),
     ("Startup bad type", "exact", cmd(NO_SESSIONS, 0x144, b"\x00\x07")),
@@ -189,3 +191,93 @@ CASES = [
     ("Shutdown CLEAR", "exact", cmd(NO_SESSIONS, 0x145, b"\x00\x00")),
     ("GetRandom after Shutdown", "shape", cmd(NO_SESSIONS, 0x17B, b"\x00\x04")),
 ]
+
+
+def pcr_read(*banks):
+    return cmd(NO_SESSIONS, 0x17E, selection(*banks))
+
+
+def startup(kind):
+    return cmd(NO_SESSIONS, 0x144, struct.pack(">H", kind))
+
+
+def shutdown(kind):
+    return cmd(NO_SESSIONS, 0x145, struct.pack(">H", kind))
+
+
+CLEAR, STATE = 0, 1
+READCLOCK = cmd(NO_SESSIONS, 0x181)
+STARTUP_FLAGS = cap(6, 0x200, 2)
+PCRS_0_16_17 = (SHA256, b"\x01\x00\x03")
+
+LIFECYCLE = [
+    ("Startup CLEAR", "exact", startup(CLEAR)),
+    ("ReadClock fresh", "clock", READCLOCK),
+    ("permanent and startup flags fresh", "exact", STARTUP_FLAGS),
+    ("PCR_Extend 0", "exact", authed(0x182, [0], digests((SHA256, b"\5" * 32)))),
+    ("PCR_Extend 16", "exact", authed(0x182, [16], digests((SHA256, b"\6" * 32)))),
+    ("HashSequenceStart before power cycle", "exact", cmd(NO_SESSIONS, 0x186, struct.pack(">HH", 0, SHA1))),
+    ("Shutdown STATE", "exact", shutdown(STATE)),
+    ("_TPM_Init", "init", None),
+    ("sequence is gone after _TPM_Init", "exact", authed(0x15C, [0x80000000], struct.pack(">H", 0))),
+    ("Startup STATE (resume)", "exact", startup(STATE)),
+    ("PCRs after resume", "exact", pcr_read(PCRS_0_16_17)),
+    ("ReadClock after resume", "clock", READCLOCK),
+    ("startup flags after resume", "exact", STARTUP_FLAGS),
+    ("PCR_Extend 0 again", "exact", authed(0x182, [0], digests((SHA256, b"\7" * 32)))),
+    ("Shutdown STATE again", "exact", shutdown(STATE)),
+    ("PCR_Extend 1 after Shutdown", "exact", authed(0x182, [1], digests((SHA256, b"\7" * 32)))),
+    ("_TPM_Init after invalidated shutdown", "init", None),
+    ("Startup STATE after invalidated shutdown", "exact", startup(STATE)),
+    ("Startup CLEAR (reset)", "exact", startup(CLEAR)),
+    ("ReadClock after reset", "clock", READCLOCK),
+    ("startup flags after non-orderly", "exact", STARTUP_FLAGS),
+    ("Shutdown STATE for restart", "exact", shutdown(STATE)),
+    ("_TPM_Init for restart", "init", None),
+    ("Startup CLEAR (restart)", "exact", startup(CLEAR)),
+    ("PCRs after restart", "exact", pcr_read(PCRS_0_16_17)),
+    ("ReadClock after restart", "clock", READCLOCK),
+    ("Shutdown CLEAR", "exact", shutdown(CLEAR)),
+    ("_TPM_Init without Startup", "init", None),
+    ("Startup STATE after Shutdown CLEAR", "exact", startup(STATE)),
+    ("locality 1", "locality", 1),
+    ("Startup at locality 1", "exact", startup(CLEAR)),
+    ("locality 3", "locality", 3),
+    ("Startup at locality 3", "exact", startup(CLEAR)),
+    ("PCR 0 records locality 3", "exact", pcr_read(PCRS_0_16_17)),
+    ("PCR_Extend 17 at locality 3", "exact", authed(0x182, [17], digests((SHA256, b"\1" * 32)))),
+    ("PCR_Extend 19 at locality 3", "exact", authed(0x182, [19], digests((SHA256, b"\1" * 32)))),
+    ("PCR_Reset 16 at locality 3", "exact", authed(0x13D, [16])),
+    ("PCR_Reset 20 at locality 3", "exact", authed(0x13D, [20])),
+    ("Shutdown STATE at locality 3", "exact", shutdown(STATE)),
+    ("_TPM_Init locality 3", "init", None),
+    ("locality 0 for resume", "locality", 0),
+    ("Startup STATE from another locality", "exact", startup(STATE)),
+    ("locality 3 again", "locality", 3),
+    ("Startup STATE at locality 3", "exact", startup(STATE)),
+    ("PCRs after locality-3 resume", "exact", pcr_read(PCRS_0_16_17, (SHA1, b"\x00\x00\x0a"))),
+    ("locality 2", "locality", 2),
+    ("PCR_Extend 21 at locality 2", "exact", authed(0x182, [21], digests((SHA256, b"\2" * 32)))),
+    ("PCR_Reset 21 at locality 2", "exact", authed(0x13D, [21])),
+    ("PCR_Extend 23 at locality 2", "exact", authed(0x182, [23], digests((SHA256, b"\2" * 32)))),
+    ("locality 4", "locality", 4),
+    ("PCR_Extend 17 at locality 4", "exact", authed(0x182, [17], digests((SHA256, b"\4" * 32)))),
+    ("PCR_Reset 17 at locality 4", "exact", authed(0x13D, [17])),
+    ("PCR_Reset 16 at locality 4", "exact", authed(0x13D, [16])),
+    ("PCR_Extend 0 at locality 4", "exact", authed(0x182, [0], digests((SHA256, b"\4" * 32)))),
+    ("locality 0", "locality", 0),
+    ("PCR_Allocate sha256 and sha384", "exact", authed(0x12B, [RH_PLATFORM], selection(
+        (SHA1, b"\0\0\0"), (SHA256, ALL), (SHA384, ALL), (SHA512, b"\0\0\0")))),
+    ("allocation unchanged before _TPM_Init", "exact", cap(5, 0, 1)),
+    ("extend sha1 before _TPM_Init", "exact", authed(0x182, [16], digests((SHA1, b"\1" * 20)))),
+    ("Shutdown CLEAR before reallocation", "exact", shutdown(CLEAR)),
+    ("_TPM_Init to reallocate", "init", None),
+    ("Startup CLEAR with new allocation", "exact", startup(CLEAR)),
+    ("allocation after _TPM_Init", "exact", cap(5, 0, 1)),
+    ("PCR_Read of a removed bank", "exact", pcr_read((SHA1, ALL), (SHA384, b"\x01\x00\x00"))),
+    ("PCR_Extend into removed and kept banks", "exact", authed(0x182, [16], digests((SHA1, b"\1" * 20), (SHA384, b"\1" * 48)))),
+    ("PCR_Read after extend into removed bank", "exact", pcr_read((SHA1, b"\0\0\x01"), (SHA384, b"\0\0\x01"))),
+    ("PCR_Event with reduced banks", "exact", authed(0x13C, [16], struct.pack(">H", 3) + b"abc")),
+]
+
+SEQUENCES = {"basic": BASIC, "lifecycle": LIFECYCLE}

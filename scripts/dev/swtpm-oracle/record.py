@@ -17,7 +17,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cases import CASES  # noqa: E402
+from cases import SEQUENCES  # noqa: E402
 
 OUT = "Tests/TPMEngineTests/Fixtures/swtpm-oracle.json"
 
@@ -49,8 +49,17 @@ def exchange(port, command):
         return data
 
 
-def main():
-    version = subprocess.run(["swtpm", "--version"], capture_output=True, text=True).stdout.strip()
+def control(port, code, payload=b""):
+    """One swtpm control-channel command (tpm_ioctl.h); returns the reply bytes."""
+    with socket.create_connection(("127.0.0.1", port + 1)) as s:
+        s.sendall(struct.pack(">I", code) + payload)
+        return s.recv(4096)
+
+
+CMD_INIT, CMD_SET_LOCALITY = 0x02, 0x05
+
+
+def record(cases):
     with tempfile.TemporaryDirectory() as state:
         port, sockets = free_port_pair()
         for s in sockets:
@@ -66,16 +75,31 @@ def main():
                 except OSError:
                     time.sleep(0.1)
             rows = []
-            for name, mode, command in CASES:
-                response = exchange(port, command)
-                rows.append({"name": name, "compare": mode, "command": command.hex(), "response": response.hex()})
+            for name, mode, command in cases:
+                if mode == "init":
+                    reply = control(port, CMD_INIT, struct.pack(">I", 0))
+                    assert reply == b"\0\0\0\0", reply
+                    rows.append({"name": name, "compare": "init"})
+                elif mode == "locality":
+                    reply = control(port, CMD_SET_LOCALITY, bytes([command]))
+                    assert reply == b"\0\0\0\0", reply
+                    rows.append({"name": name, "compare": "locality", "locality": command})
+                else:
+                    response = exchange(port, command)
+                    rows.append({"name": name, "compare": mode, "command": command.hex(), "response": response.hex()})
+            return rows
         finally:
             proc.terminate()
             proc.wait()
+
+
+def main():
+    version = subprocess.run(["swtpm", "--version"], capture_output=True, text=True).stdout.strip()
+    sequences = {name: record(cases) for name, cases in SEQUENCES.items()}
     with open(OUT, "w") as f:
-        json.dump({"oracle": version, "libtpms": "Debian 12 libtpms0 0.9.2", "cases": rows}, f, indent=1)
+        json.dump({"oracle": version, "libtpms": "Debian 12 libtpms0 0.9.2", "sequences": sequences}, f, indent=1)
         f.write("\n")
-    print(f"wrote {len(rows)} cases to {OUT}")
+    print(f"wrote {sum(len(v) for v in sequences.values())} steps to {OUT}")
 
 
 if __name__ == "__main__":
