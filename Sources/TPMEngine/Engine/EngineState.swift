@@ -121,4 +121,12 @@ public struct SavedState: Hashable, Sendable {
     public var pcrValues: [TPMIAlgHash: [[UInt8]]]
     /// Startup at locality 3 (Part 3, 9.3.1): a Resume must use the same locality.
     public var startupLocality3: Bool
+
+    public init(stateClear: StateClearData, stateReset: StateResetData, pcrValues: [TPMIAlgHash: [[UInt8]]],
+                startupLocality3: Bool) {
+        self.stateClear = stateClear
+        self.stateReset = stateReset
+        self.pcrValues = pcrValues
+        self.startupLocality3 = startupLocality3
+    }
 }
