@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Hands out blocks of consecutive free loopback TCP ports, so tests running in parallel never collide.
+enum Ports {
+    private static let next = Mutex<UInt16>(UInt16(20_000 + (getpid() % 200) * 150))
+
+    /// The first of `count` consecutive ports that are free right now.
+    static func block(_ count: Int) -> UInt16 {
+        while true {
+            let base = next.withLock { value -> UInt16 in
+                let base = value
+                value = value >= 60_000 ? 20_000 : value + UInt16(count)
+                return base
+            }
+            if (0..<count).allSatisfy({ isFree(base + UInt16($0)) }) { return base }
+        }
+    }
+
+    /// Binds a throw-away socket to 127.0.0.1:`port`. The sockaddr is built on the stack and only lives for
+    /// the bind call; this is test support, the one place the tests touch a socket address directly.
+    static func isFree(_ port: UInt16) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        return result == 0
+    }
+
+    /// True once something accepts connections on 127.0.0.1:`port`.
+    static func isListening(_ port: UInt16) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        return result == 0
+    }
+
+    static func waitUntilListening(_ port: UInt16, timeout: TimeInterval = 20) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if isListening(port) { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return false
+    }
+}
