@@ -21,7 +21,7 @@ public enum TPMTSymDef: TPMNullable, Hashable, Sendable {
         }
     }
 
-    /// The same definition as a session would use it for an object's protection.
+    /// An object's cipher as a session definition: every TPMT_SYM_DEF_OBJECT is also a valid TPMT_SYM_DEF.
     public init(_ object: TPMTSymDefObject) {
         switch object {
         case .aes(let keyBits, let mode): self = .aes(keyBits: keyBits, mode: mode)
