@@ -4,7 +4,7 @@ import TPMWire
 
 /// Part 3, 30: Capability Commands.
 enum CapabilityCommands {
-    static let all = [CommandDescriptor(GetCapability.self)]
+    static let all = [CommandDescriptor(GetCapability.self), CommandDescriptor(TestParms.self)]
 }
 
 /// TPM2_GetCapability — Part 3, 30.2. Each group lists entries from `property` on, at most
