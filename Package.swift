@@ -103,7 +103,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VTPMIntegrationTests",
-            dependencies: ["TPMTransports", "TPMWire", "vtpmd", "vtpm"],
+            dependencies: ["TPMTransports", "VTPMManager", "TPMEngine", "TPMWire", "vtpmd", "vtpm"],
             swiftSettings: upcoming
         ),
     ]

@@ -19,7 +19,7 @@ import Testing
         WireVector("TPMT_TK_AUTH signed, platform", "8025 4000000c 0002 0102",
                    try! TPMTTKAuth(tag: .authSigned, hierarchy: .platform, digest: digest([1, 2]))),
         WireVector("TPMT_TK_HASHCHECK owner", "8024 40000001 0001 ee",
-                   TPMTTKHashcheck(hierarchy: .owner, digest: digest([0xEE]))),
+                   try! TPMTTKHashcheck(hierarchy: .owner, digest: digest([0xEE]))),
         WireVector("TPMT_TK_HASHCHECK null ticket", "8024 40000007 0000", TPMTTKHashcheck.null),
     ]
 

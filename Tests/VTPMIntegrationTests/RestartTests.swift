@@ -2,6 +2,7 @@
 
 import Foundation
 import SystemPackage
+import TPMEngine
 import Testing
 import VTPMManager
 

@@ -2,41 +2,26 @@
 
 import TPMWire
 
-/// The fixed lists GetCapability reports. Algorithms and curves are those TPMCrypto implements; the
-/// attribute bits are Part 2's (TCG Algorithm Registry, Table 3).
+/// The fixed lists GetCapability reports. Algorithms and curves come from `TPMImplementation`, the one list
+/// the unmarshal checks read too; the attribute bits are the TCG Algorithm Registry's.
 enum Capabilities {
-    static let algorithms: [TPMSAlgProperty] = algorithmTable.map { TPMSAlgProperty(alg: $0.0, algProperties: $0.1) }
+    static let algorithms: [TPMSAlgProperty] = TPMImplementation.algorithms.union([.null])
+        .sorted { $0.rawValue < $1.rawValue }
+        .map { TPMSAlgProperty(alg: $0, algProperties: algorithmAttributes[$0] ?? []) }
 
-    private static let algorithmTable: [(TPMAlgID, TPMAAlgorithm)] = [
-        (.rsa, [.asymmetric, .object]),
-        (.sha1, [.hash]),
-        (.hmac, [.hash, .signing]),
-        (.aes, [.symmetric]),
-        (.mgf1, [.hash, .method]),
-        (.keyedHash, [.hash, .object, .signing, .encrypting]),
-        (.xor, [.symmetric, .hash]),
-        (.sha256, [.hash]),
-        (.sha384, [.hash]),
-        (.sha512, [.hash]),
-        (.null, []),
-        (.rsassa, [.asymmetric, .signing]),
-        (.rsaes, [.asymmetric, .encrypting]),
-        (.rsapss, [.asymmetric, .signing]),
-        (.oaep, [.asymmetric, .encrypting]),
-        (.ecdsa, [.asymmetric, .signing]),
-        (.ecdh, [.asymmetric, .method]),
-        (.kdf1SP800_56A, [.hash, .method]),
-        (.kdf1SP800_108, [.hash, .method]),
-        (.ecc, [.asymmetric, .object]),
-        (.symCipher, [.object]),
-        (.ctr, [.symmetric, .encrypting]),
-        (.ofb, [.symmetric, .encrypting]),
-        (.cbc, [.symmetric, .encrypting]),
-        (.cfb, [.symmetric, .encrypting]),
-        (.ecb, [.symmetric, .encrypting]),
+    /// TPMA_ALGORITHM of each algorithm this TPM may implement.
+    private static let algorithmAttributes: [TPMAlgID: TPMAAlgorithm] = [
+        .rsa: [.asymmetric, .object], .ecc: [.asymmetric, .object], .keyedHash: [.hash, .object, .signing, .encrypting],
+        .symCipher: [.object], .sha1: [.hash], .sha256: [.hash], .sha384: [.hash], .sha512: [.hash],
+        .hmac: [.hash, .signing], .aes: [.symmetric], .xor: [.symmetric, .hash], .mgf1: [.hash, .method],
+        .kdf1SP800_56A: [.hash, .method], .kdf1SP800_108: [.hash, .method], .rsassa: [.asymmetric, .signing],
+        .rsapss: [.asymmetric, .signing], .rsaes: [.asymmetric, .encrypting], .oaep: [.asymmetric, .encrypting],
+        .ecdsa: [.asymmetric, .signing], .ecdh: [.asymmetric, .method], .ctr: [.symmetric, .encrypting],
+        .ofb: [.symmetric, .encrypting], .cbc: [.symmetric, .encrypting], .cfb: [.symmetric, .encrypting],
+        .ecb: [.symmetric, .encrypting],
     ]
 
-    static let eccCurves: [TPMECCCurve] = [.nistP256, .nistP384, .nistP521]
+    static let eccCurves: [TPMECCCurve] = TPMImplementation.eccCurves
 
     /// Permanent handles a client can name, ascending (ms-tpm `NextPermanentHandle`).
     static let permanentHandles: [TPMHandle] = [.owner, .null, .password, .lockout, .endorsement, .platform, .platformNV]

@@ -12,13 +12,6 @@ enum HashCommands {
     ]
 }
 
-/// TPMI_RH_HIERARCHY+ — Part 2, 9.13: owner, endorsement, platform, or TPM_RH_NULL.
-func readHierarchy(_ reader: inout TPMReader) throws(TPMRC) -> TPMHandle {
-    let handle = try TPMHandle(unmarshalling: &reader)
-    guard [TPMHandle.owner, .endorsement, .platform, .null].contains(handle) else { throw .value }
-    return handle
-}
-
 /// TPM2_Hash — Part 3, 15.4: one-shot digest with a hashcheck ticket.
 enum Hash: TPMCommand {
     static let code = TPMCC.hash
@@ -31,7 +24,7 @@ enum Hash: TPMCommand {
         init(parameters: inout ParameterReader) throws(TPMRC) {
             data = try parameters.next()
             hashAlg = try parameters.next()
-            hierarchy = try parameters.next(readHierarchy)
+            hierarchy = try parameters.next(TPMIRHHierarchy.read)
         }
     }
 
@@ -131,7 +124,7 @@ enum SequenceComplete: TPMCommand {
         var hierarchy: TPMHandle
         init(parameters: inout ParameterReader) throws(TPMRC) {
             buffer = try parameters.next()
-            hierarchy = try parameters.next(readHierarchy)
+            hierarchy = try parameters.next(TPMIRHHierarchy.read)
         }
     }
 
@@ -208,7 +201,7 @@ extension TPMEngine {
         hashAlg.marshal(into: &writer)
         writer.writeBytes(digest.buffer)
         let hmac = TPMHash.hmac(Self.contextIntegrityHash, key: proof, writer.bytes)
-        return TPMTTKHashcheck(hierarchy: hierarchy, digest: try TPM2BDigest(hmac))
+        return try TPMTTKHashcheck(hierarchy: hierarchy, digest: try TPM2BDigest(hmac))
     }
 
     /// CONTEXT_INTEGRITY_HASH_ALG: the strongest implemented hash, as in libtpms.

@@ -83,15 +83,15 @@ public struct TPMIECCCurve: TPMCodable, Hashable, Sendable, CustomStringConverti
 }
 
 /// TPMI_RH_HIERARCHY+ — Part 2, 9.13, as tickets carry it: a hierarchy handle or TPM_RH_NULL.
-enum TPMIRHHierarchy {
-    static let members: Set<TPMHandle> = [.owner, .platform, .endorsement, .null]
+public enum TPMIRHHierarchy {
+    public static let members: Set<TPMHandle> = [.owner, .platform, .endorsement, .null]
 
     /// Throws ``TPMRC/value`` for any other handle (libtpms `TPMI_RH_HIERARCHY_Unmarshal`).
-    static func check(_ handle: TPMHandle) throws(TPMRC) {
+    public static func check(_ handle: TPMHandle) throws(TPMRC) {
         guard members.contains(handle) else { throw .value }
     }
 
-    static func read(from reader: inout TPMReader) throws(TPMRC) -> TPMHandle {
+    public static func read(from reader: inout TPMReader) throws(TPMRC) -> TPMHandle {
         let handle = try TPMHandle(unmarshalling: &reader)
         try check(handle)
         return handle

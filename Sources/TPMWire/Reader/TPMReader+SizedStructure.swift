@@ -4,11 +4,10 @@ extension TPMReader {
     /// Reads a sized structure (TPM2B_PUBLIC, TPM2B_ECC_POINT, TPM2B_SENSITIVE_CREATE ...) that must not be
     /// empty: a size of 0 throws ``TPMRC/size``.
     ///
-    /// The codes follow the reference implementation rather than ``readSized(_:)``: the inner value is read
-    /// from the stream and only then compared with the size field, so a size that disagrees with the value
-    /// throws ``TPMRC/size`` whichever way it is wrong, where `readSized` would answer TPM_RC_INSUFFICIENT
-    /// for a size that is too small or longer than the stream. swtpm gives TPM_RC_SIZE in both cases, and
-    /// the engine's response codes must match it.
+    /// The codes follow the reference implementation: the inner value is read from the stream and only then
+    /// compared with the size field, so a size that disagrees with the value throws ``TPMRC/size`` whichever
+    /// way it is wrong (a bounded sub-reader would answer TPM_RC_INSUFFICIENT for a size that is too small).
+    /// swtpm gives TPM_RC_SIZE in both cases, and the engine's response codes must match it.
     mutating func readNonEmptySizedStructure<T>(_ body: (inout TPMReader) throws(TPMRC) -> T) throws(TPMRC) -> T {
         let size = Int(try readInteger(as: UInt16.self))
         guard size != 0 else { throw .size }

@@ -2,8 +2,9 @@
 
 /// A big-endian cursor over a TPM byte stream.
 ///
-/// Reads never go past `end`; a short read throws ``TPMRC/insufficient`` and leaves the index where it
-/// was, so a caller can report exactly which field was cut off (the NIO `ByteBuffer` convention).
+/// Reads never go past `end`; a short primitive read throws ``TPMRC/insufficient`` and leaves the index
+/// where it was (the NIO `ByteBuffer` convention). Composite values may have consumed their leading
+/// fields when a later one is short; callers discard the reader on any error, as the TPM does.
 public struct TPMReader: Sendable {
     let bytes: [UInt8]
     /// Position of the next byte to read.
@@ -61,24 +62,6 @@ public struct TPMReader: Sendable {
     public mutating func skip(_ count: Int) throws(TPMRC) {
         guard count >= 0, end - index >= count else { throw .insufficient }
         index += count
-    }
-
-    /// Reads a u16-size-prefixed region with `body`, which must consume it exactly.
-    ///
-    /// A region longer than what is left throws ``TPMRC/insufficient``; bytes the body leaves unread throw
-    /// ``TPMRC/size`` (the inner value must end exactly at the size, Part 2, 10.4).
-    public mutating func readSized<T>(_ body: (inout TPMReader) throws(TPMRC) -> T) throws(TPMRC) -> T {
-        let start = index
-        let size = Int(try readInteger(as: UInt16.self))
-        guard end - index >= size else {
-            index = start
-            throw .insufficient
-        }
-        var inner = TPMReader(bytes: bytes, index: index, end: index + size)
-        let value = try body(&inner)
-        guard inner.isAtEnd else { throw .size }
-        index = inner.end
-        return value
     }
 
     /// A reader limited to the next `count` bytes; this reader moves past them.
