@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import ArgumentParser
+import TPMTransports
+import TPMWire
+
+/// `vtpm bench`: the same small commands against several TPMs, interleaved, with medians, p99 and ratios.
+///
+/// Each target gets one persistent connection on the swtpm data port (or the mssim command port). Rounds
+/// alternate between the targets so that machine noise hits them alike; every sample is one round trip.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmark TPM round trips, e.g. vtpmd against swtpm (see scripts/bench.sh).",
+        discussion: """
+            Targets are NAME=[host:]port, the first one is the reference the others are divided by in the
+            ratio column, e.g.  vtpm bench --target swtpm=2321 --target vtpmd=2421
+            Each target must accept TPM2_Startup (or be started already).
+            """
+    )
+
+    @Option(name: .customLong("target"), help: "NAME=[host:]port; give two or more, the first is the reference.")
+    var targets: [String]
+
+    @Option(help: "mssim or swtpm protocol on every target.")
+    var `protocol`: WireProtocol = .swtpm
+
+    @Option(help: "Round trips per operation and target.")
+    var iterations = 20_000
+
+    @Option(help: "Round trips per interleaved round.")
+    var roundSize = 500
+
+    @Option(help: "Warm-up round trips per operation and target, not measured.")
+    var warmup = 2_000
+
+    @Flag(help: "Print the table as Markdown.")
+    var markdown = false
+
+    func validate() throws {
+        guard targets.count >= 1 else { throw ValidationError("give at least one --target NAME=[host:]port") }
+        guard iterations > 0, roundSize > 0 else { throw ValidationError("iterations and round size must be positive") }
+    }
+
+    func run() throws {
+        let connections = try targets.map { specification -> (String, BenchTarget) in
+            let parts = specification.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let endpoint = Endpoint(argument: parts[1]) else {
+                throw ValidationError("target '\(specification)' is not NAME=[host:]port")
+            }
+            return (parts[0], try BenchTarget(endpoint: endpoint, protocol: self.protocol))
+        }
+        for (name, target) in connections {
+            let code = try target.startup()
+            guard code == 0 || code == 0x100 else {
+                throw ValidationError("\(name): TPM2_Startup answered \(TPMRC(rawValue: code))")
+            }
+        }
+        var rows: [BenchReport.Row] = []
+        for operation in BenchOperation.all {
+            for (_, target) in connections {
+                try target.check(operation)
+                _ = try target.measure(operation, count: warmup)
+            }
+            var samples = Array(repeating: [UInt64](), count: connections.count)
+            var done = 0
+            while done < iterations {
+                let count = min(roundSize, iterations - done)
+                for (index, (_, target)) in connections.enumerated() {
+                    samples[index] += try target.measure(operation, count: count)
+                }
+                done += count
+            }
+            rows.append(BenchReport.Row(operation: operation.name,
+                                        results: zip(connections.map(\.0), samples).map { BenchReport.Result(name: $0, samples: $1) }))
+        }
+        print(BenchReport(rows: rows, iterations: iterations, protocol: self.protocol.rawValue).render(markdown: markdown))
+    }
+}
+
+/// A command the benchmark repeats: fixed bytes, and the response code it must return.
+struct BenchOperation {
+    let name: String
+    let command: [UInt8]
+
+    static func build(_ tag: TPMST, _ code: TPMCC, _ body: (inout TPMWriter) -> Void) -> [UInt8] {
+        var writer = TPMWriter()
+        tag.marshal(into: &writer)
+        writer.writeInteger(UInt32(0))
+        code.marshal(into: &writer)
+        body(&writer)
+        writer.setUInt32(UInt32(writer.count), at: 2)
+        return writer.bytes
+    }
+
+    static let all: [BenchOperation] = [
+        BenchOperation(name: "GetRandom(32)", command: build(.noSessions, .getRandom) { $0.writeInteger(UInt16(32)) }),
+        BenchOperation(name: "PCR_Extend(SHA-256)", command: build(.sessions, .pcrExtend) { writer in
+            TPMHandle.pcr(16).marshal(into: &writer)
+            let session = TPMSAuthCommand.password().marshalled()
+            writer.writeInteger(UInt32(session.count))
+            writer.writeBytes(session)
+            (try? TPMLDigestValues([TPMTHA(hashAlg: .sha256, digest: [UInt8](repeating: 0x5A, count: 32))]))?
+                .marshal(into: &writer)
+        }),
+        BenchOperation(name: "PCR_Read(SHA-256, 1 PCR)", command: build(.noSessions, .pcrRead) { writer in
+            (try? TPMLPCRSelection([TPMSPCRSelection(hash: .sha256, pcrs: [16])]))?.marshal(into: &writer)
+        }),
+        BenchOperation(name: "Hash(1 KiB, SHA-256)", command: build(.noSessions, .hash) { writer in
+            (try? TPM2BMaxBuffer([UInt8](repeating: 0xA5, count: 1024)))?.marshal(into: &writer)
+            TPMIAlgHash.sha256.marshal(into: &writer)
+            TPMHandle.null.marshal(into: &writer)
+        }),
+    ]
+}
+
+/// One TPM under test, over one persistent connection.
+final class BenchTarget {
+    let client: TPMSocketClient
+    let wire: WireProtocol
+
+    init(endpoint: Endpoint, protocol wire: WireProtocol) throws {
+        client = try TPMSocketClient(host: endpoint.host, port: endpoint.port)
+        self.wire = wire
+    }
+
+    func roundTrip(_ command: [UInt8]) throws -> [UInt8] {
+        switch wire {
+        case .mssim: try client.mssimSend(command)
+        case .swtpm: try client.swtpmSend(command)
+        }
+    }
+
+    /// TPM2_Startup(CLEAR); returns the response code.
+    func startup() throws -> UInt32 {
+        Self.responseCode(try roundTrip([0x80, 0x01, 0, 0, 0, 0x0C, 0, 0, 0x01, 0x44, 0, 0]))
+    }
+
+    func check(_ operation: BenchOperation) throws {
+        let code = Self.responseCode(try roundTrip(operation.command))
+        guard code == 0 else {
+            throw ValidationError("\(operation.name) answered \(TPMRC(rawValue: code))")
+        }
+    }
+
+    /// Nanoseconds of each of `count` round trips.
+    func measure(_ operation: BenchOperation, count: Int) throws -> [UInt64] {
+        var samples: [UInt64] = []
+        samples.reserveCapacity(count)
+        let clock = ContinuousClock()
+        for _ in 0..<count {
+            let start = clock.now
+            _ = try roundTrip(operation.command)
+            let elapsed = start.duration(to: clock.now).components
+            samples.append(UInt64(elapsed.seconds) * 1_000_000_000 + UInt64(elapsed.attoseconds / 1_000_000_000))
+        }
+        return samples
+    }
+
+    static func responseCode(_ response: [UInt8]) -> UInt32 {
+        guard response.count >= 10 else { return UInt32.max }
+        return response[6..<10].reduce(0) { $0 << 8 | UInt32($1) }
+    }
+}
+
+/// The results table.
+struct BenchReport {
+    struct Result {
+        let name: String
+        let median: Double
+        let p99: Double
+
+        init(name: String, samples: [UInt64]) {
+            let sorted = samples.sorted()
+            self.name = name
+            median = Double(sorted[sorted.count / 2]) / 1000
+            p99 = Double(sorted[min(sorted.count - 1, sorted.count * 99 / 100)]) / 1000
+        }
+    }
+
+    struct Row {
+        let operation: String
+        let results: [Result]
+    }
+
+    let rows: [Row]
+    let iterations: Int
+    let `protocol`: String
+
+    func render(markdown: Bool) -> String {
+        guard let names = rows.first?.results.map(\.name) else { return "" }
+        var header = ["operation"]
+        for name in names {
+            header += ["\(name) median µs", "\(name) p99 µs"]
+        }
+        for name in names.dropFirst() {
+            header.append("\(name)/\(names[0]) median")
+        }
+        var lines = [header]
+        for row in rows {
+            var line = [row.operation]
+            for result in row.results {
+                line += [Self.format(result.median), Self.format(result.p99)]
+            }
+            for result in row.results.dropFirst() {
+                line.append(Self.format(result.median / row.results[0].median, digits: 2) + "×")
+            }
+            lines.append(line)
+        }
+        let title = "\(iterations) round trips per operation and target, \(self.protocol) protocol, persistent connection"
+        if markdown {
+            var text = [title, "", "| " + lines[0].joined(separator: " | ") + " |",
+                        "|" + String(repeating: " --- |", count: lines[0].count)]
+            text += lines.dropFirst().map { "| " + $0.joined(separator: " | ") + " |" }
+            return text.joined(separator: "\n")
+        }
+        let widths = (0..<lines[0].count).map { column in lines.map { $0[column].count }.max() ?? 0 }
+        let body = lines.map { line in
+            zip(line, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }.joined(separator: "  ")
+        }
+        return ([title] + body).joined(separator: "\n")
+    }
+
+    static func format(_ value: Double, digits: Int = 1) -> String {
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let rounded = (value * scale).rounded() / scale
+        return "\(rounded)"
+    }
+}
