@@ -27,10 +27,12 @@ struct MSSimCodecTests {
     @Test("Startup then GetRandom, framed as length + response + 0 in one write", arguments: chunkSizes)
     func sendCommand(chunk: Int?) throws {
         let harness = try EmbeddedHarness(.mssimCommand)
-        let startup = try #require(try harness.roundTrip(TestCommands.mssimFrame(TestCommands.startupClear), chunk: chunk))
+        let startupFrame = TestCommands.mssimFrame(TestCommands.startupClear)
+        let startup = try #require(try harness.roundTrip(startupFrame, chunk: chunk))
         #expect(startup == TestCommands.words(10) + [0x80, 0x01, 0, 0, 0, 10, 0, 0, 0, 0] + TestCommands.words(0))
 
-        let reply = try #require(try harness.roundTrip(TestCommands.mssimFrame(TestCommands.getRandom(8)), chunk: chunk))
+        let randomFrame = TestCommands.mssimFrame(TestCommands.getRandom(8))
+        let reply = try #require(try harness.roundTrip(randomFrame, chunk: chunk))
         #expect(TestCommands.word(reply, at: 0) == 20)
         #expect(reply.count == 4 + 20 + 4)
         #expect(TestCommands.responseCode(Array(reply[4..<24])) == TestCommands.success)

@@ -120,7 +120,9 @@ struct MalformedInputTests {
     @Test("the server closes open connections when it shuts down")
     func shutdownClosesConnections() async throws {
         let running = try await RunningServer.start()
-        let clients = try Port.allCases.map { try TPMSocketClient(port: $0.number(running), receiveTimeout: .seconds(5)) }
+        let clients = try Port.allCases.map {
+            try TPMSocketClient(port: $0.number(running), receiveTimeout: .seconds(5))
+        }
         defer { clients.forEach { $0.close() } }
         _ = try clients[0].mssimSend(TestCommands.getRandom(4))
         await running.stop()

@@ -9,7 +9,8 @@ struct SwtpmResult: RawRepresentable, Hashable, Sendable, CustomStringConvertibl
     var description: String {
         let names: [Self: String] = [
             .success: "TPM_SUCCESS", .badParameter: "TPM_BAD_PARAMETER", .fail: "TPM_FAIL",
-            .badOrdinal: "TPM_BAD_ORDINAL", .size: "TPM_SIZE", .ioError: "TPM_IOERROR", .badLocality: "TPM_BAD_LOCALITY",
+            .badOrdinal: "TPM_BAD_ORDINAL", .size: "TPM_SIZE", .ioError: "TPM_IOERROR",
+            .badLocality: "TPM_BAD_LOCALITY",
         ]
         return names[self] ?? "0x" + String(rawValue, radix: 16)
     }
