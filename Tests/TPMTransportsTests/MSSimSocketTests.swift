@@ -49,6 +49,35 @@ struct MSSimSocketTests {
         }
     }
 
+    @Test("tpm2-tss's split writes without TCP_NODELAY do not stall on delayed ACKs")
+    func splitWritesWithNagle() async throws {
+        try await withServer { running in
+            // Like tpm2-tss: Nagle on, the 9-byte prefix and the command in separate writes. Without an
+            // immediate ACK of the prefix, each command waits for the peer's delayed-ACK timer (~40 ms).
+            let client = try TPMSocketClient(port: running.mssimCommandPort, receiveTimeout: .seconds(5),
+                                             noDelay: false)
+            defer { client.close() }
+            func send(_ command: [UInt8]) throws -> [UInt8] {
+                let frame = TestCommands.mssimFrame(command)
+                try client.sendRaw(Array(frame.prefix(9)))
+                try client.sendRaw(Array(frame.dropFirst(9)))
+                let length = Int(TestCommands.word(try client.receiveExactly(4), at: 0))
+                let response = try client.receiveExactly(length)
+                _ = try client.receiveExactly(4)
+                return response
+            }
+            _ = try send(TestCommands.startupClear)
+            for _ in 0..<5 { _ = try send(TestCommands.getRandom(8)) }
+            let clock = ContinuousClock()
+            let start = clock.now
+            for _ in 0..<20 {
+                #expect(TestCommands.responseCode(try send(TestCommands.getRandom(8))) == TestCommands.success)
+            }
+            // 20 stalls would take 800 ms; without them this takes a few milliseconds.
+            #expect(clock.now - start < .milliseconds(400))
+        }
+    }
+
     @Test("every instance has its own ports and TPM")
     func twoInstances() async throws {
         try await withServer(instances: 2) { running in

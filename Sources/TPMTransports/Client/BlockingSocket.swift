@@ -17,8 +17,9 @@ final class BlockingSocket {
     private var descriptor: Int32
     private var scratch = [UInt8](repeating: 0, count: 64 * 1024)
 
-    /// Connects to an IPv4 or IPv6 address literal, or "localhost" (127.0.0.1).
-    init(host: String, port: Int, receiveTimeout: Duration?) throws(TransportError) {
+    /// Connects to an IPv4 or IPv6 address literal, or "localhost" (127.0.0.1). `noDelay` false leaves
+    /// Nagle's algorithm on, as tpm2-tss does.
+    init(host: String, port: Int, receiveTimeout: Duration?, noDelay: Bool = true) throws(TransportError) {
         guard (1...65535).contains(port) else {
             throw TransportError(.connectFailed, "port \(port) is not in 1-65535")
         }
@@ -27,7 +28,7 @@ final class BlockingSocket {
         descriptor = socket(family, Self.streamType, 0)
         guard descriptor >= 0 else { throw Self.failure(.connectFailed, "socket()") }
         do throws(TransportError) {
-            try setOption(Int32(IPPROTO_TCP), Int32(TCP_NODELAY), 1)
+            if noDelay { try setOption(Int32(IPPROTO_TCP), Int32(TCP_NODELAY), 1) }
             if let receiveTimeout { try setReceiveTimeout(receiveTimeout) }
             try connect(family: family, literal: literal, port: port)
         } catch {

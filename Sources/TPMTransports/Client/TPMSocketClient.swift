@@ -12,10 +12,13 @@ public final class TPMSocketClient {
     private let socket: BlockingSocket
     private var inbox: [UInt8] = []
 
-    /// Connects to `host` (an IP address literal or "localhost") on `port`, with TCP_NODELAY.
-    /// - Parameter receiveTimeout: how long a read may block; nil blocks forever.
-    public init(host: String = "127.0.0.1", port: Int, receiveTimeout: Duration? = .seconds(30)) throws {
-        socket = try BlockingSocket(host: host, port: port, receiveTimeout: receiveTimeout)
+    /// Connects to `host` (an IP address literal or "localhost") on `port`.
+    /// - Parameters:
+    ///   - receiveTimeout: how long a read may block; nil blocks forever.
+    ///   - noDelay: TCP_NODELAY; false behaves like tpm2-tss's sockets (for tests).
+    public init(host: String = "127.0.0.1", port: Int, receiveTimeout: Duration? = .seconds(30),
+                noDelay: Bool = true) throws {
+        socket = try BlockingSocket(host: host, port: port, receiveTimeout: receiveTimeout, noDelay: noDelay)
     }
 
     /// Closes the connection; further calls fail.

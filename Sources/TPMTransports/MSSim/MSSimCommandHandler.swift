@@ -20,6 +20,8 @@ final class MSSimCommandHandler: ChannelInboundHandler {
 
     private let served: ServedInstance
     private var logger: Logger
+    /// Whether anything was written since the last read completed (a reply also carries the ACK).
+    private var repliedSinceLastRead = false
 
     init(served: ServedInstance, logger: Logger) {
         self.served = served
@@ -39,6 +41,7 @@ final class MSSimCommandHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let message = unwrapInboundIn(data)
+        repliedSinceLastRead = true
         switch message {
         case .sendCommand(let locality, let command):
             let response = served.execute(command, locality: locality, logger: logger) ?? []
@@ -66,6 +69,12 @@ final class MSSimCommandHandler: ChannelInboundHandler {
             logger.debug("mssim command connection ends", metadata: ["message": "\(message)"])
             context.close(promise: nil)
         }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if !repliedSinceLastRead { context.acknowledgeReceivedBytesNow() }
+        repliedSinceLastRead = false
+        context.fireChannelReadComplete()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

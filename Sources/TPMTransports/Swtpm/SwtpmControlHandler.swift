@@ -56,8 +56,9 @@ final class SwtpmControlHandler: ChannelInboundHandler {
             deadline = nil
             answer(code, body: body, context: context)
         }
-        if let buffer = pending, buffer.readableBytes > 0, deadline == nil, !closing {
-            armDeadline(context: context)
+        if let buffer = pending, buffer.readableBytes > 0, !closing {
+            if deadline == nil { armDeadline(context: context) }
+            context.acknowledgeReceivedBytesNow()
         }
     }
 

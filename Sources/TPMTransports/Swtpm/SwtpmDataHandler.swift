@@ -58,6 +58,7 @@ final class SwtpmDataHandler: ChannelInboundHandler {
         case .needMoreData:
             pending = buffer
             armGraceTimer(context: context)
+            context.acknowledgeReceivedBytesNow()
         case .overflow:
             cancelGraceTimer()
             logger.debug("swtpm data framing lost: more buffered than any command; closing",
