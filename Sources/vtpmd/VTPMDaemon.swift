@@ -37,7 +37,7 @@ struct VTPMDaemon: AsyncParsableCommand {
     @Option(help: "Address to listen on. Neither protocol authenticates clients: keep it on loopback.")
     var host: String = "127.0.0.1"
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    @Option(help: "Lowest level logged to standard error.")
     var logLevel: LogLevel = .info
 
     var transportConfiguration: TransportConfiguration {

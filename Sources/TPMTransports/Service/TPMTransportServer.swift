@@ -31,6 +31,7 @@ public final class TPMTransportServer: Sendable {
     }
 
     /// Binds every listener. If one cannot be bound, those already bound are closed and the error is thrown.
+    /// A server is started once; after ``shutdown()`` it refuses connections.
     public func start() async throws -> [InstanceListeners] {
         var result: [InstanceListeners] = []
         do {

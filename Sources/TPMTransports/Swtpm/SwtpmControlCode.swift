@@ -26,12 +26,6 @@ struct SwtpmControlCode: RawRepresentable, Hashable, Sendable, CustomStringConve
     /// Added after swtpm 0.7 (u32 retries); unknown to 0.7.1, and to us.
     static let lockStorage = Self(rawValue: 0x13)
 
-    /// The verbs that belong to a later stage (DRTM hashing, state blobs, data fd, info, volatile store).
-    /// They are answered as swtpm answers any command it does not know: TPM_BAD_ORDINAL.
-    static let laterStage: Set<Self> = [
-        .hashStart, .hashData, .hashEnd, .storeVolatile, .getStateBlob, .setStateBlob, .setDataFD, .getInfo,
-    ]
-
     /// Whether swtpm refuses this verb (TPM_BAD_ORDINAL) while the TPM is not running, before it looks at
     /// the request's length.
     var requiresRunning: Bool {
