@@ -53,7 +53,7 @@ let package = Package(
         .target(
             name: "TPMTransports",
             dependencies: [
-                "VTPMManager",
+                "VTPMManager", "TPMEngine", "TPMWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -68,6 +68,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: upcoming
         ),
@@ -79,6 +81,9 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
+        // Latency benchmark through TPMSocketClient (run a release build against vtpmd and swtpm; not a test).
+        .executableTarget(
+            name: "TransportBenchmark", dependencies: ["TPMTransports", "VTPMManager"], swiftSettings: upcoming),
         // libFuzzer target: built with `-Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING` by scripts/fuzz.sh;
         // a plain build turns it into a corpus replayer.
         .executableTarget(name: "TPMEngineFuzz", dependencies: ["TPMEngine"], swiftSettings: upcoming),
@@ -95,9 +100,13 @@ let package = Package(
         .testTarget(
             name: "TPMTransportsTests",
             dependencies: [
-                "TPMTransports",
+                "TPMTransports", "VTPMManager", "TPMWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: upcoming
         ),
