@@ -82,8 +82,6 @@ let package = Package(
             swiftSettings: upcoming
         ),
         // Latency benchmark through TPMSocketClient (run a release build against vtpmd and swtpm; not a test).
-        .executableTarget(
-            name: "TransportBenchmark", dependencies: ["TPMTransports", "VTPMManager"], swiftSettings: upcoming),
         // libFuzzer target: built with `-Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING` by scripts/fuzz.sh;
         // a plain build turns it into a corpus replayer.
         .executableTarget(name: "TPMEngineFuzz", dependencies: ["TPMEngine"], swiftSettings: upcoming),

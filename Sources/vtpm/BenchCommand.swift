@@ -3,6 +3,7 @@
 import ArgumentParser
 import TPMTransports
 import TPMWire
+import VTPMManager
 
 /// `vtpm bench`: the same small commands against several TPMs, interleaved, with medians, p99 and ratios.
 ///
@@ -15,7 +16,8 @@ struct BenchCommand: ParsableCommand {
         discussion: """
             Targets are NAME=[host:]port, the first one is the reference the others are divided by in the
             ratio column, e.g.  vtpm bench --target swtpm=2321 --target vtpmd=2421
-            Each target must accept TPM2_Startup (or be started already).
+            The address "in-process" measures an in-memory instance without any transport, e.g.
+            --target engine=in-process. Each target must accept TPM2_Startup (or be started already).
             """
     )
 
@@ -45,8 +47,11 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         let connections = try targets.map { specification -> (String, BenchTarget) in
             let parts = specification.split(separator: "=", maxSplits: 1).map(String.init)
+            if parts.count == 2, parts[1] == "in-process" {
+                return (parts[0], try BenchTarget(inProcess: ()))
+            }
             guard parts.count == 2, let endpoint = Endpoint(argument: parts[1]) else {
-                throw ValidationError("target '\(specification)' is not NAME=[host:]port")
+                throw ValidationError("target '\(specification)' is not NAME=[host:]port or NAME=in-process")
             }
             return (parts[0], try BenchTarget(endpoint: endpoint, protocol: self.protocol))
         }
@@ -114,21 +119,22 @@ struct BenchOperation {
     ]
 }
 
-/// One TPM under test, over one persistent connection.
+/// One TPM under test, over one persistent connection, or an in-memory instance.
 final class BenchTarget {
-    let client: TPMSocketClient
-    let wire: WireProtocol
+    private let roundTrip: ([UInt8]) throws -> [UInt8]
 
     init(endpoint: Endpoint, protocol wire: WireProtocol) throws {
-        client = try TPMSocketClient(host: endpoint.host, port: endpoint.port)
-        self.wire = wire
+        let client = try TPMSocketClient(host: endpoint.host, port: endpoint.port)
+        roundTrip = switch wire {
+        case .mssim: { try client.mssimSend($0) }
+        case .swtpm: { try client.swtpmSend($0) }
+        }
     }
 
-    func roundTrip(_ command: [UInt8]) throws -> [UInt8] {
-        switch wire {
-        case .mssim: try client.mssimSend(command)
-        case .swtpm: try client.swtpmSend(command)
-        }
+    /// An instance in this process with in-memory state: the engine's own cost, no transport.
+    init(inProcess: Void) throws {
+        let instance = try InstanceManager(stateDirectory: nil).open(InstanceID(0))
+        roundTrip = { instance.execute($0) ?? [] }
     }
 
     /// TPM2_Startup(CLEAR); returns the response code.

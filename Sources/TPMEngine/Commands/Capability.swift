@@ -97,8 +97,14 @@ extension TPMEngine {
             return objects.handles.filter { $0 >= start }
         case .permanent:
             return Capabilities.permanentHandles.filter { $0 >= start }
-        case .persistent, .nvIndex, .hmacSession, .policySession:
-            // None exist yet: persistent objects, NV indices and sessions arrive in later stages.
+        case .hmacSession:
+            // TPM_HT_LOADED_SESSION: every active session is loaded here.
+            return sessions.handles(from: start)
+        case .policySession:
+            // TPM_HT_SAVED_SESSION: sessions saved with ContextSave and not loaded; there are none yet.
+            return []
+        case .persistent, .nvIndex:
+            // Persistent objects and NV indices arrive in later stages.
             return []
         default:
             throw TPMRC.handle.atParameter(2)

@@ -99,8 +99,8 @@ extension TPMEngine {
         case .inputBuffer: return UInt32(TPM2BMaxBuffer.maxSize)
         case .hrTransientMin: return UInt32(ObjectTable.capacity)
         case .hrPersistentMin: return 7
-        case .hrLoadedMin: return 3
-        case .activeSessionsMax: return 64
+        case .hrLoadedMin: return UInt32(SessionTable.capacity)
+        case .activeSessionsMax: return UInt32(SessionTable.capacity)
         case .pcrCount: return UInt32(PCRAttributes.count)
         case .pcrSelectMin: return UInt32(TPMSPCRSelection.selectSize)
         case .contextGapMax: return 0xFFFF
@@ -131,10 +131,8 @@ extension TPMEngine {
         case .permanent: return permanentAttributes.rawValue
         case .startupClear: return startupClearAttributes.rawValue
         case .hrNvIndex: return 0
-        case .hrLoaded: return 0
-        case .hrLoadedAvail: return 3
-        case .hrActive: return 0
-        case .hrActiveAvail: return 64
+        case .hrLoaded, .hrActive: return UInt32(sessions.count)
+        case .hrLoadedAvail, .hrActiveAvail: return UInt32(SessionTable.capacity - sessions.count)
         case .hrTransientAvail: return UInt32(ObjectTable.capacity - objects.count)
         case .hrPersistent: return 0
         case .hrPersistentAvail: return 7

@@ -2,7 +2,7 @@
 
 import TPMWire
 
-/// Part 3, 28: Context Management. Saving and loading contexts arrive with keys and sessions.
+/// Part 3, 28: Context Management. Saving and loading contexts arrive with keys.
 enum ContextCommands {
     static let all = [CommandDescriptor(FlushContext.self)]
 }
@@ -27,8 +27,14 @@ enum FlushContext: TPMCommand {
 
     static func run(_ request: Request, _ command: CommandEnvironment, _ tpm: inout TPMEngine) throws(TPMRC) -> NoParameters {
         let handle = request.flushHandle
-        guard handle.type == .transient, tpm.objects[handle] != nil else { throw TPMRC.handle.atParameter(1) }
-        tpm.objects.remove(handle)
+        switch handle.type {
+        case .transient where tpm.objects[handle] != nil:
+            tpm.objects.remove(handle)
+        case .hmacSession where tpm.sessions[handle] != nil, .policySession where tpm.sessions[handle] != nil:
+            tpm.sessions.remove(handle)
+        default:
+            throw TPMRC.handle.atParameter(1)
+        }
         return NoParameters()
     }
 }

@@ -2,24 +2,27 @@
 
 import TPMWire
 
-/// One parsed entry of a command's authorization area and what goes back for it.
+/// One parsed entry of a command's authorization area.
 struct SessionEntry {
     let command: TPMSAuthCommand
     /// The handle this session authorizes, if any (ms-tpm `s_associatedHandles`).
     var associatedHandle: TPMHandle?
-    var response: TPMSAuthResponse
+    /// Whether the entity's authValue is part of the HMAC key (Part 1, 19.6.5; not for the bound entity).
+    var includeAuth = true
+
+    var isPassword: Bool { command.sessionHandle == .password }
 }
 
 extension TPMEngine {
     /// MAX_SESSION_NUM: at most three sessions per command (Part 1, 18.6).
     static let maxSessions = 3
 
-    /// Parses and checks the authorization area (ms-tpm `ParseSessionBuffer` and `RetrieveSessionData`).
+    /// Checks the authorization area before the command runs (ms-tpm `ParseSessionBuffer`).
     ///
-    /// Session-specific failures are tagged `TPM_RC_S + n`; a handle that needs authorization without a
-    /// session gives TPM_RC_AUTH_MISSING.
-    mutating func authorize(_ reader: inout TPMReader, handles: [TPMHandle],
-                            descriptor: CommandDescriptor) throws(TPMRC) -> [SessionEntry] {
+    /// Session-specific failures carry `TPM_RC_S + n`; a handle that needs authorization without a session
+    /// gives TPM_RC_AUTH_MISSING. `parameters` are the command's parameter bytes as received (for cpHash).
+    mutating func authorize(_ reader: inout TPMReader, code: TPMCC, handles: [TPMHandle], descriptor: CommandDescriptor,
+                            parameters: [UInt8]) throws(TPMRC) -> [SessionEntry] {
         guard !descriptor.flags.contains(.noSessions) else { throw .authContext }
         var entries = try readSessions(&reader)
 
@@ -28,22 +31,73 @@ extension TPMEngine {
             entries[index].associatedHandle = handles[index]
         }
 
+        let names = handles.map { name(of: $0) }
         for index in entries.indices {
             let number = index + 1
-            let entry = entries[index]
-            guard entry.command.sessionHandle == .password else {
-                // HMAC and policy sessions are not loaded (readSessions already refused them).
-                throw .referenceSession(index)
+            if entries[index].isPassword {
+                guard let handle = entries[index].associatedHandle else { throw TPMRC.handle.atSession(number) }
+                do throws(TPMRC) {
+                    try checkPasswordAuthorization(entries[index].command.hmac, for: handle, code: code)
+                } catch {
+                    throw error.atSession(number)
+                }
+                continue
             }
-            guard let handle = entry.associatedHandle else { throw TPMRC.handle.atSession(number) }
+            guard let session = sessions[entries[index].command.sessionHandle] else { throw .referenceSession(index) }
+            // A trial session can neither authorize nor encrypt: it only computes a policy digest.
+            guard session.kind != .trial else { throw TPMRC.attributes.atSession(number) }
+            if session.isDictionaryAttackBound {
+                try checkLockedOut(lockoutAuth: session.isLockoutBound)
+            }
             do throws(TPMRC) {
-                try checkPasswordAuthorization(entry.command.hmac, for: handle, descriptor: descriptor)
+                let cpHash = SessionHMAC.commandParameterHash(session.authHash, code: code, names: names, parameters: parameters)
+                try checkSessionAuthorization(&entries, index: index, session: session, code: code, cpHash: cpHash)
             } catch {
                 throw error.atSession(number)
             }
         }
         return entries
     }
+
+    /// After the command succeeded: new nonces, response HMACs, and flushing of sessions that were not
+    /// continued (ms-tpm `BuildResponseSession`).
+    mutating func respond(to entries: [SessionEntry], code: TPMCC, responseParameters: [UInt8]) -> [TPMSAuthResponse] {
+        for entry in entries where !entry.isPassword {
+            let handle = entry.command.sessionHandle
+            guard var session = sessions[handle] else { continue }
+            session.nonceTPM = random(session.nonceTPM.count)
+            sessions[handle] = session
+        }
+        var responses: [TPMSAuthResponse] = []
+        for entry in entries {
+            let attributes = entry.command.sessionAttributes
+            guard !entry.isPassword, let session = sessions[entry.command.sessionHandle] else {
+                // Part 1, 19.6.4: a password session answers with an empty nonce and HMAC and is never closed.
+                responses.append(TPMSAuthResponse(nonce: .empty, sessionAttributes: .continueSession, hmac: .empty))
+                continue
+            }
+            // The authValue after the command: a command that changes it answers with the new one.
+            var key: [UInt8] = []
+            if entry.includeAuth, let handle = entry.associatedHandle {
+                key = self.authValue(of: handle)
+            }
+            var hmac: [UInt8] = []
+            if !(session.sessionKey.isEmpty && key.isEmpty && entry.command.hmac.isEmpty) {
+                let rpHash = SessionHMAC.responseParameterHash(session.authHash, code: code, parameters: responseParameters)
+                hmac = SessionHMAC.hmac(session.authHash, sessionKey: session.sessionKey, authValue: key,
+                                        parameterHash: rpHash, nonceNewer: session.nonceTPM,
+                                        nonceOlder: entry.command.nonce.buffer, attributes: attributes)
+            }
+            responses.append(TPMSAuthResponse(nonce: (try? TPM2BNonce(session.nonceTPM)) ?? .empty,
+                                              sessionAttributes: attributes, hmac: (try? TPM2BAuth(hmac)) ?? .empty))
+            if !attributes.contains(.continueSession) {
+                sessions.remove(entry.command.sessionHandle)
+            }
+        }
+        return responses
+    }
+
+    // MARK: - Parsing (ms-tpm RetrieveSessionData)
 
     private func readSessions(_ reader: inout TPMReader) throws(TPMRC) -> [SessionEntry] {
         var entries: [SessionEntry] = []
@@ -64,14 +118,25 @@ extension TPMEngine {
                 }
                 guard auth.nonce.isEmpty else { throw TPMRC.nonce.atSession(number) }
             } else {
-                throw .referenceSession(entries.count)
+                guard sessions.isOccupied(auth.sessionHandle) else { throw .referenceSession(entries.count) }
+                // The handle's type must match the session's (an HMAC handle for a policy session, or back).
+                guard sessions[auth.sessionHandle] != nil else { throw TPMRC.handle.atSession(number) }
+                guard !entries.contains(where: { $0.command.sessionHandle == auth.sessionHandle }) else {
+                    throw TPMRC.handle.atSession(number)
+                }
+                try checkSessionUseAttributes(auth.sessionAttributes, number: number)
             }
-            // Part 1, 19.6.4: a password session answers with an empty nonce and HMAC, and it is never
-            // closed, so the reference implementation always reports continueSession.
-            let response = TPMSAuthResponse(nonce: .empty, sessionAttributes: .continueSession, hmac: .empty)
-            entries.append(SessionEntry(command: auth, associatedHandle: nil, response: response))
+            entries.append(SessionEntry(command: auth, associatedHandle: nil))
         }
         return entries
+    }
+
+    /// Parameter encryption and audit arrive with the full session support; until then a session may only
+    /// authorize. Asking for more is refused rather than ignored.
+    private func checkSessionUseAttributes(_ attributes: TPMASession, number: Int) throws(TPMRC) {
+        guard attributes.isDisjoint(with: [.encrypt, .decrypt, .audit, .auditExclusive, .auditReset]) else {
+            throw TPMRC.attributes.atSession(number)
+        }
     }
 
     /// TPMI_SH_AUTH_SESSION+: an HMAC or policy session handle, or TPM_RS_PW.
@@ -81,54 +146,73 @@ extension TPMEngine {
         }
     }
 
-    /// ms-tpm `CheckAuthSession` for a password session.
-    private mutating func checkPasswordAuthorization(_ password: TPM2BAuth, for handle: TPMHandle,
-                                                     descriptor: CommandDescriptor) throws(TPMRC) {
-        if handle == .platform, permanent.ppCommands.contains(descriptor.code), !platform.physicalPresenceAsserted {
-            throw .pp
-        }
+    // MARK: - Checks (ms-tpm CheckAuthSession)
+
+    private mutating func checkPasswordAuthorization(_ password: TPM2BAuth, for handle: TPMHandle, code: TPMCC) throws(TPMRC) {
+        try checkPhysicalPresence(handle, code: code)
         if !isDictionaryAttackExempt(handle) {
             try checkLockedOut(lockoutAuth: handle == .lockout)
         }
-        let expected = authValue(of: handle)
-        guard Self.authValuesMatch(password.buffer, expected) else {
-            throw registerAuthorizationFailure(handle)
+        guard SessionHMAC.equal(password.buffer.withoutTrailingZeros, authValue(of: handle)) else {
+            throw registerAuthorizationFailure(handle, session: nil, includedAuth: true)
         }
     }
 
-    /// Part 1, 19.6.5: trailing zero octets of an authValue are not significant.
-    static func authValuesMatch(_ given: [UInt8], _ expected: [UInt8]) -> Bool {
-        func trimmed(_ bytes: [UInt8]) -> ArraySlice<UInt8> {
-            var end = bytes.count
-            while end > 0 && bytes[end - 1] == 0 { end -= 1 }
-            return bytes[..<end]
+    private mutating func checkSessionAuthorization(_ entries: inout [SessionEntry], index: Int, session: AuthSession,
+                                                    code: TPMCC, cpHash: [UInt8]) throws(TPMRC) {
+        let entry = entries[index]
+        guard let handle = entry.associatedHandle else {
+            // A session without an entity to authorize must encrypt or audit; those are not supported yet.
+            throw .attributes
         }
-        let lhs = trimmed(given)
-        let rhs = trimmed(expected)
-        // Compare every byte so the time taken does not reveal where the values differ.
-        guard lhs.count == rhs.count else { return false }
-        var difference: UInt8 = 0
-        for (a, b) in zip(lhs, rhs) {
-            difference |= a ^ b
+        try checkPhysicalPresence(handle, code: code)
+        if session.isPolicy {
+            // No entity has an authPolicy until the policy commands arrive, so none can be satisfied.
+            throw .authUnavailable
         }
-        return difference == 0
+        // Part 1, 19.6.10: the authValue of the entity a session is bound to is already in its session key.
+        entries[index].includeAuth = session.boundEntity != boundEntity(of: handle)
+        if entries[index].includeAuth, !isDictionaryAttackExempt(handle) {
+            try checkLockedOut(lockoutAuth: handle == .lockout)
+        }
+        let key = entries[index].includeAuth ? authValue(of: handle) : []
+        var expected: [UInt8] = []
+        if !(session.sessionKey.isEmpty && key.isEmpty && entry.command.hmac.isEmpty) {
+            expected = SessionHMAC.hmac(session.authHash, sessionKey: session.sessionKey, authValue: key,
+                                        parameterHash: cpHash, nonceNewer: entry.command.nonce.buffer,
+                                        nonceOlder: session.nonceTPM, attributes: entry.command.sessionAttributes)
+        }
+        guard SessionHMAC.equal(entry.command.hmac.buffer, expected) else {
+            throw registerAuthorizationFailure(handle, session: session, includedAuth: entries[index].includeAuth)
+        }
     }
 
-    /// The authValue of the entity `handle` refers to (ms-tpm `EntityGetAuthValue`).
+    private func checkPhysicalPresence(_ handle: TPMHandle, code: TPMCC) throws(TPMRC) {
+        if handle == .platform, permanent.ppCommands.contains(code), !platform.physicalPresenceAsserted {
+            throw .pp
+        }
+    }
+
+    /// What a session bound to `handle` remembers of it: its Name and authValue.
+    func boundEntity(of handle: TPMHandle) -> AuthSession.BoundEntity {
+        AuthSession.BoundEntity(name: name(of: handle), authValue: authValue(of: handle))
+    }
+
+    /// The authValue of the entity `handle` refers to, without trailing zeros (ms-tpm `EntityGetAuthValue`).
     func authValue(of handle: TPMHandle) -> [UInt8] {
         switch handle.type {
         case .permanent:
             switch handle {
-            case .owner: return permanent.ownerAuth.buffer
-            case .endorsement: return permanent.endorsementAuth.buffer
-            case .lockout: return permanent.lockoutAuth.buffer
-            case .platform: return stateClear.platformAuth.buffer
+            case .owner: return permanent.ownerAuth.buffer.withoutTrailingZeros
+            case .endorsement: return permanent.endorsementAuth.buffer.withoutTrailingZeros
+            case .lockout: return permanent.lockoutAuth.buffer.withoutTrailingZeros
+            case .platform: return stateClear.platformAuth.buffer.withoutTrailingZeros
             default: return []
             }
         case .transient:
-            return objects[handle]?.authValue.buffer ?? []
+            return (objects[handle]?.authValue.buffer ?? []).withoutTrailingZeros
         default:
-            // PCR authValues belong to the auth group commands of a later stage; they start empty.
+            // PCR authValues belong to the PCR auth group commands of a later stage; they start empty.
             return []
         }
     }

@@ -12,6 +12,10 @@ public struct HandleSpec: Hashable, Sendable {
         case permanent(allowed: Set<TPMHandle>)
         /// TPMI_DH_OBJECT: a loaded transient (or persistent) object.
         case object
+        /// TPMI_DH_OBJECT+: an object or TPM_RH_NULL.
+        case objectOrNull
+        /// TPMI_DH_ENTITY+: anything with an authValue (hierarchy, object, NV index, PCR) or TPM_RH_NULL.
+        case entityOrNull
         /// TPMI_DH_CONTEXT: an object or session (FlushContext takes it as a parameter).
         case context
     }
@@ -109,7 +113,8 @@ public struct CommandTable: Sendable {
     /// Every command this implementation has.
     public static let standard = CommandTable(
         StartupCommands.all + TestingCommands.all + CapabilityCommands.all + RandomCommands.all
-            + ClockCommands.all + PCRCommands.all + HashCommands.all + HierarchyCommands.all + ContextCommands.all)
+            + ClockCommands.all + PCRCommands.all + HashCommands.all + HierarchyCommands.all + ContextCommands.all
+            + SessionCommands.all)
 
     /// The same table without the listed commands (a runtime profile, as libtpms has).
     public func removing(_ codes: Set<TPMCC>) -> CommandTable {

@@ -52,7 +52,8 @@ extension TPMEngine {
             // At least one minimal session (handle 4 + nonce 2 + attributes 1 + hmac 2), and no more than what is left.
             guard authSize >= 9, authSize <= reader.remaining else { throw .size }
             var authReader = try reader.readSubReader(count: Int(authSize))
-            authorizations = try authorize(&authReader, handles: handles, descriptor: descriptor)
+            authorizations = try authorize(&authReader, code: code, handles: handles, descriptor: descriptor,
+                                           parameters: reader.peekRemaining())
         } else if descriptor.handles.contains(where: { $0.auth != .none }) {
             throw .authMissing
         }
@@ -61,12 +62,12 @@ extension TPMEngine {
         var parameters = ParameterReader(reader)
         let (responseHandle, responseParameters) = try descriptor.execute(&parameters, environment, &self)
 
-        return buildResponse(tag: tag, handle: responseHandle, parameters: responseParameters,
-                             authorizations: authorizations)
+        let responses = respond(to: authorizations, code: code, responseParameters: responseParameters)
+        return buildResponse(tag: tag, handle: responseHandle, parameters: responseParameters, authorizations: responses)
     }
 
     private func buildResponse(tag: TPMST, handle: TPMHandle?, parameters: [UInt8],
-                               authorizations: [SessionEntry]) -> [UInt8] {
+                               authorizations: [TPMSAuthResponse]) -> [UInt8] {
         var writer = TPMWriter(capacity: 16 + parameters.count)
         tag.marshal(into: &writer)
         writer.writeInteger(UInt32(0))
@@ -79,8 +80,8 @@ extension TPMEngine {
         }
         writer.writeBytes(parameters)
         if tag == .sessions {
-            for entry in authorizations {
-                entry.response.marshal(into: &writer)
+            for response in authorizations {
+                response.marshal(into: &writer)
             }
         }
         writer.setUInt32(UInt32(writer.count), at: 2)
@@ -114,6 +115,13 @@ extension TPMEngine {
             guard allowed.contains(handle) else { throw .value }
         case .object:
             guard handle.type == .transient || handle.type == .persistent else { throw .value }
+        case .objectOrNull:
+            guard handle.type == .transient || handle.type == .persistent || handle == .null else { throw .value }
+        case .entityOrNull:
+            let permanent: Set<TPMHandle> = [.owner, .endorsement, .platform, .lockout, .null]
+            guard permanent.contains(handle) || [TPMHT.transient, .persistent, .nvIndex].contains(handle.type)
+                || handle.rawValue <= UInt32(PCRAttributes.lastIndex)
+            else { throw .value }
         case .context:
             guard [TPMHT.transient, .hmacSession, .policySession].contains(handle.type) else { throw .value }
         }
@@ -132,6 +140,9 @@ extension TPMEngine {
                 throw .referenceHandle(index)
             case .hmacSession, .policySession:
                 throw .referenceHandle(index)
+            case .nvIndex:
+                // NV indices arrive in a later stage; none is defined yet (ms-tpm NvIndexIsAccessible).
+                throw TPMRC.handle.atHandle(index + 1)
             default:
                 break
             }

@@ -28,6 +28,7 @@ public struct TPMEngine: TPMCommandExecutor, Sendable {
     /// g_phEnable: SET by every TPM2_Startup.
     var phEnable = true
     var objects = ObjectTable()
+    var sessions = SessionTable()
 
     /// The TPM's only random source (Part 1, 11.4.10).
     var drbg: HMACDRBG
@@ -107,6 +108,7 @@ public struct TPMEngine: TPMCommandExecutor, Sendable {
         pcrs = PCRBanks(allocation: permanent.pcrAllocation)
         pcrReconfigured = false
         objects = ObjectTable()
+        sessions = SessionTable()
         stateClear = StateClearData()
         phEnable = true
         selfTestDone = false

@@ -24,9 +24,17 @@ extension TPMEngine {
     }
 
     /// Records a failed authorization of `handle` and returns the code to answer with: TPM_RC_BAD_AUTH
-    /// for DA-exempt entities, TPM_RC_AUTH_FAIL otherwise (ms-tpm `IncrementLockout`).
-    mutating func registerAuthorizationFailure(_ handle: TPMHandle) -> TPMRC {
-        guard !isDictionaryAttackExempt(handle) else { return .badAuth }
+    /// when the failure does not count (DA-exempt entity, or the authValue was not involved), TPM_RC_AUTH_FAIL
+    /// when it does (ms-tpm `IncrementLockout`). A session bound to a DA-protected entity always counts.
+    mutating func registerAuthorizationFailure(_ entity: TPMHandle, session: AuthSession?,
+                                               includedAuth: Bool) -> TPMRC {
+        var handle = entity
+        if let session {
+            if session.isLockoutBound { handle = .lockout }
+            if !session.isDictionaryAttackBound, isDictionaryAttackExempt(handle) || !includedAuth { return .badAuth }
+        } else if isDictionaryAttackExempt(handle) {
+            return .badAuth
+        }
         if handle == .lockout {
             permanent.dictionaryAttack.lockoutAuthEnabled = false
             dictionaryAttackTimers.lockout = time

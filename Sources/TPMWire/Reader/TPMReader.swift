@@ -58,6 +58,11 @@ public struct TPMReader: Sendable {
         return Array(bytes[index..<end])
     }
 
+    /// The bytes up to `end`, without consuming them.
+    public func peekRemaining() -> [UInt8] {
+        Array(bytes[index..<end])
+    }
+
     /// Skips `count` bytes.
     public mutating func skip(_ count: Int) throws(TPMRC) {
         guard count >= 0, end - index >= count else { throw .insufficient }

@@ -21,6 +21,14 @@ public enum TPMTSymDef: TPMNullable, Hashable, Sendable {
         }
     }
 
+    /// The block cipher mode; nil for XOR, which has none, and for a null AES mode.
+    public var mode: TPMIAlgSymMode? {
+        switch self {
+        case .aes(_, let mode): mode
+        case .xor: nil
+        }
+    }
+
     /// An object's cipher as a session definition: every TPMT_SYM_DEF_OBJECT is also a valid TPMT_SYM_DEF.
     public init(_ object: TPMTSymDefObject) {
         switch object {

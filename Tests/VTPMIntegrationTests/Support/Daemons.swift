@@ -144,8 +144,10 @@ final class SwtpmDaemon: TPMServer {
     }
 
     deinit {
+        // Children of test threads inherit a blocked SIGTERM, and swtpm handles signals with sigaction, so
+        // only SIGKILL stops it. Its state is throw-away.
         if let process, process.isRunning {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
         try? FileManager.default.removeItem(at: stateDirectory)

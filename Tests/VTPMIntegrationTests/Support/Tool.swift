@@ -58,7 +58,8 @@ enum Tool {
             Thread.sleep(forTimeInterval: 0.005)
         }
         if process.isRunning {
-            process.terminate()
+            // SIGKILL: children of test threads inherit a blocked SIGTERM.
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             Issue.record("\(name) \(arguments.joined(separator: " ")) timed out after \(timeout)s",
                          sourceLocation: sourceLocation)
