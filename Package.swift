@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "TPMCryptoTests", dependencies: ["TPMCrypto"], swiftSettings: upcoming),
         .testTarget(
             name: "TPMEngineTests",
-            dependencies: ["TPMEngine"],
+            dependencies: ["TPMEngine", "TPMCrypto", "TPMWire"],
             resources: [.copy("Fixtures")],
             swiftSettings: upcoming
         ),

@@ -3,9 +3,13 @@
 import TPMWire
 
 extension TPMEngine {
-    /// The Name of the entity `handle` refers to — Part 1, 16: for permanent entities, PCRs and sessions the
-    /// handle itself; for objects without a public area (sequences) also the handle.
+    /// The Name of the entity `handle` refers to — Part 1, 16 (ms-tpm `EntityGetName`): an object with a
+    /// public area is named by the digest of it (keys arrive in a later stage); an object without one, such
+    /// as a sequence, has an empty Name; every other entity (hierarchy, PCR, session) is named by its handle.
     func name(of handle: TPMHandle) -> [UInt8] {
-        handle.marshalled()
+        switch handle.type {
+        case .transient: []
+        default: handle.marshalled()
+        }
     }
 }
