@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
-import TPMCrypto
+@testable import TPMCrypto
 import TPMWire
 import Testing
 
@@ -47,38 +47,60 @@ extension Array where Element == UInt8 {
     }
 }
 
-@Suite struct HMACDRBGKnownAnswerTests {
-    /// NIST CAVP DRBG test vectors (HMAC_DRBG, [SHA-256], no prediction resistance, no reseed, COUNT = 0):
-    /// instantiate, generate 1024 bits, generate 1024 bits; the second output is ReturnedBits.
+@Suite struct CTRDRBGKnownAnswerTests {
+    /// NIST CAVP DRBG test vectors (drbgvectors_no_reseed, CTR_DRBG.rsp, [AES-256 no df], no prediction
+    /// resistance, EntropyInputLen 384, COUNT = 0): instantiate, generate 512 bits twice; the second output
+    /// is ReturnedBits.
     @Test func cavpNoReseed() {
-        var drbg = HMACDRBG(entropy: [UInt8](hex: "ca851911349384bffe89de1cbdc46e6831e44d34a4fb935ee285dd14b71a7488"),
-                            nonce: [UInt8](hex: "659ba96c601dc69fc902940805ec0ca8"))
-        _ = drbg.generate(128)
-        #expect(drbg.generate(128).hex == """
-            e528e9abf2dece54d47c7e75e5fe302149f817ea9fb4bee6f4199697d04d5b89d54fbb978a15b5c443c9ec21036d2460b6f73e\
-            bad0dc2aba6e624abf07745bc107694bb7547bb0995f70de25d6b29e2d3011bb19d27676c07162c8b5ccde0668961df86803482c\
-            b37ed6d5c0bb8d50cf1f50d476aa0458bdaba806f48be9dcb8
+        var drbg = CTRDRBG(entropy: [UInt8](hex: """
+            df5d73faa468649edda33b5cca79b0b05600419ccb7a879ddfec9db32ee494e5531b51de16a30f769262474c73bec010
+            """))
+        _ = drbg.generate(64)
+        #expect(drbg.generate(64).hex == """
+            d1c07cd95af8a7f11012c84ce48bb8cb87189e99d40fccb1771c619bdf82ab2280b1dc2f2581f39164f7ac0c510494b3\
+            a43c41b7db17514c87b107ae793e01c5
             """)
     }
 
-    /// NIST CAVP HMAC_DRBG [SHA-256], PredictionResistance = False, COUNT = 0: instantiate, reseed,
-    /// generate twice; the second output is ReturnedBits.
+    /// NIST CAVP CTR_DRBG.rsp, [AES-256 no df], PredictionResistance = False, COUNT = 0: instantiate, reseed,
+    /// generate 512 bits twice; the second output is ReturnedBits.
     @Test func cavpWithReseed() {
-        var drbg = HMACDRBG(entropy: [UInt8](hex: "06032cd5eed33f39265f49ecb142c511da9aff2af71203bffaf34a9ca5bd9c0d"),
-                            nonce: [UInt8](hex: "0e66f71edc43e42a45ad3c6fc6cdc4df"))
-        drbg.reseed(entropy: [UInt8](hex: "01920a4e669ed3a85ae8a33b35a74ad7fb2a6bb4cf395ce00334a9c9a5a5d552"))
-        _ = drbg.generate(128)
-        #expect(drbg.generate(128).hex == """
-            76fc79fe9b50beccc991a11b5635783a83536add03c157fb30645e611c2898bb2b1bc215000209208cd506cb28da2a51bdb03826\
-            aaf2bd2335d576d519160842e7158ad0949d1a9ec3e66ea1b1a064b005de914eac2e9d4f2d72a8616a80225422918250ff66a41b\
-            d2f864a6a38cc5b6499dc43f7f2bd09e1e0f8f5885935124
+        var drbg = CTRDRBG(entropy: [UInt8](hex: """
+            e4bc23c5089a19d86f4119cb3fa08c0a4991e0a1def17e101e4c14d9c323460a7c2fb58e0b086c6c57b55f56cae25bad
+            """))
+        drbg.reseed(entropy: [UInt8](hex: """
+            fd85a836bba85019881e8c6bad23c9061adc75477659acaea8e4a01dfe07a1832dad1c136f59d70f8653a5dc118663d6
+            """))
+        _ = drbg.generate(64)
+        #expect(drbg.generate(64).hex == """
+            b2cb8905c05e5950ca31895096be29ea3d5a3b82b269495554eb80fe07de43e193b9e7c3ece73b80e062b1c1f68202fb\
+            b1c52a040ea2478864295282234aaada
             """)
     }
 
-    @Test func largeRequestsAreSplitAndDistinct() {
-        var drbg = HMACDRBG(entropy: [UInt8](repeating: 7, count: 32))
-        let bytes = drbg.generate(HMACDRBG.maxBytesPerRequest + 10)
-        #expect(bytes.count == HMACDRBG.maxBytesPerRequest + 10)
+    @Test func counterCarriesAcrossBytes() {
+        var block: [UInt8] = [0, 0xFF, 0xFF]
+        CTRDRBG.increment(&block, by: 1)
+        #expect(block == [1, 0, 0])
+        CTRDRBG.increment(&block, by: 0x1FF)
+        #expect(block == [1, 1, 0xFF])
+    }
+
+    @Test func largeRequestsAreSplitAndOutputsDiffer() {
+        var drbg = CTRDRBG(entropy: [UInt8](repeating: 7, count: 48))
+        #expect(drbg.generate(CTRDRBG.maxBytesPerRequest + 10).count == CTRDRBG.maxBytesPerRequest + 10)
         #expect(drbg.generate(32) != drbg.generate(32))
+        // Additional input longer than seedlen is accepted (condensed with SHA-384).
+        drbg.reseed(entropy: [UInt8](repeating: 9, count: 48), additionalInput: [UInt8](repeating: 1, count: 128))
+        #expect(drbg.generate(16).count == 16)
+    }
+
+    @Test func poolServesSmallRequestsAndDropsItsBlockOnReseed() {
+        var first = RandomPool(CTRDRBG(entropy: [UInt8](repeating: 3, count: 48)))
+        var second = first
+        let a = first.bytes(16) + first.bytes(16)
+        #expect(a == second.bytes(32))
+        second.reseed(entropy: [UInt8](repeating: 4, count: 48))
+        #expect(first.bytes(32) != second.bytes(32))
     }
 }

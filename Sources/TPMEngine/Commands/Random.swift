@@ -40,7 +40,8 @@ enum StirRandom: TPMCommand {
     }
 
     static func run(_ request: Request, _ command: CommandEnvironment, _ tpm: inout TPMEngine) throws(TPMRC) -> NoParameters {
-        tpm.drbg.reseed(entropy: tpm.platform.entropySource.entropy(count: 32), additionalInput: request.inData.buffer)
+        tpm.drbg.reseed(entropy: tpm.platform.entropySource.entropy(count: CTRDRBG.seedLength),
+                        additionalInput: request.inData.buffer)
         return NoParameters()
     }
 }

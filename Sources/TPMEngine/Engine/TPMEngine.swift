@@ -31,7 +31,7 @@ public struct TPMEngine: TPMCommandExecutor, Sendable {
     var sessions = SessionTable()
 
     /// The TPM's only random source (Part 1, 11.4.10).
-    var drbg: HMACDRBG
+    var drbg: RandomPool
     let platform: any TPMPlatform
     let commandTable: CommandTable
 
@@ -58,8 +58,8 @@ public struct TPMEngine: TPMCommandExecutor, Sendable {
 
     /// Manufactures a new TPM: draws its seeds and proofs from a DRBG seeded by the platform (Part 1, 14.3).
     public static func manufacture(platform: any TPMPlatform, commandTable: CommandTable = .standard) -> TPMEngine {
-        var drbg = HMACDRBG(entropy: platform.entropySource.entropy(count: 48),
-                            personalization: Array("swift-vtpm manufacture".utf8))
+        var drbg = CTRDRBG(entropy: platform.entropySource.entropy(count: CTRDRBG.seedLength),
+                           personalization: Array("swift-vtpm manufacture".utf8))
         let seeds = (0..<6).map { _ in drbg.generate(Self.seedSize) }
         let allocation = TPMIAlgHash.implemented.map { TPMSPCRSelection(hash: $0, pcrs: 0..<PCRAttributes.count) }
         let manufactured = PermanentState(
@@ -77,13 +77,13 @@ public struct TPMEngine: TPMCommandExecutor, Sendable {
     /// Recreates a TPM from its durable state and performs _TPM_Init, as a power-on does.
     public init(permanent: PermanentState, savedState: SavedState?, platform: any TPMPlatform,
                 commandTable: CommandTable = .standard) {
-        var drbg = HMACDRBG(entropy: platform.entropySource.entropy(count: 48),
-                            personalization: Array("swift-vtpm instance".utf8))
+        var drbg = CTRDRBG(entropy: platform.entropySource.entropy(count: CTRDRBG.seedLength),
+                           personalization: Array("swift-vtpm instance".utf8))
         self.permanent = permanent
         self.savedState = savedState
         self.stateReset = StateResetData(nullSeed: drbg.generate(Self.seedSize), nullProof: drbg.generate(Self.seedSize))
         self.pcrs = PCRBanks(allocation: permanent.pcrAllocation)
-        self.drbg = drbg
+        self.drbg = RandomPool(drbg)
         self.platform = platform
         self.commandTable = commandTable
         let now = platform.monotonicMilliseconds()
@@ -132,8 +132,8 @@ public struct TPMEngine: TPMCommandExecutor, Sendable {
 
     mutating func random(_ count: Int) -> [UInt8] {
         if drbg.needsReseed {
-            drbg.reseed(entropy: platform.entropySource.entropy(count: 32))
+            drbg.reseed(entropy: platform.entropySource.entropy(count: CTRDRBG.seedLength))
         }
-        return drbg.generate(count)
+        return drbg.bytes(count)
     }
 }

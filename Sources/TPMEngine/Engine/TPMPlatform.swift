@@ -37,7 +37,7 @@ extension ContinuousClock.Instant {
     private static let reference = ContinuousClock.now
 
     /// Milliseconds since the first time this process read the clock.
-    var millisecondsSinceReference: UInt64 {
+    public var millisecondsSinceReference: UInt64 {
         let elapsed = Self.reference.duration(to: self).components
         return UInt64(max(0, elapsed.seconds)) * 1000 + UInt64(max(0, elapsed.attoseconds)) / 1_000_000_000_000_000
     }

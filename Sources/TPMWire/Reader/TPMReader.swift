@@ -6,21 +6,23 @@
 /// where it was (the NIO `ByteBuffer` convention). Composite values may have consumed their leading
 /// fields when a later one is short; callers discard the reader on any error, as the TPM does.
 public struct TPMReader: Sendable {
-    let bytes: [UInt8]
-    /// Position of the next byte to read.
-    public private(set) var index: Int
+    @usableFromInline let bytes: [UInt8]
+    @usableFromInline var position: Int
     /// One past the last byte this reader may consume.
     public let end: Int
 
+    /// Position of the next byte to read.
+    public var index: Int { position }
+
     public init(_ bytes: [UInt8]) {
         self.bytes = bytes
-        self.index = 0
+        self.position = 0
         self.end = bytes.count
     }
 
     init(bytes: [UInt8], index: Int, end: Int) {
         self.bytes = bytes
-        self.index = index
+        self.position = index
         self.end = end
     }
 
@@ -29,14 +31,18 @@ public struct TPMReader: Sendable {
     public var isAtEnd: Bool { index >= end }
 
     /// Reads an unsigned big-endian integer of the type's width.
+    ///
+    /// Inlinable (with its storage) because every field of every command goes through it: without
+    /// specialization in the caller's module the generic integer operations dominated command time.
+    @inlinable
     public mutating func readInteger<T: FixedWidthInteger & UnsignedInteger>(as type: T.Type = T.self) throws(TPMRC) -> T {
         let width = T.bitWidth / 8
-        guard end - index >= width else { throw .insufficient }
+        guard end - position >= width else { throw .insufficient }
         var value: T = 0
         for offset in 0..<width {
-            value = value << 8 | T(bytes[index + offset])
+            value = value << 8 | T(bytes[position + offset])
         }
-        index += width
+        position += width
         return value
     }
 
@@ -48,13 +54,13 @@ public struct TPMReader: Sendable {
 
     public mutating func readBytes(count: Int) throws(TPMRC) -> [UInt8] {
         guard count >= 0, end - index >= count else { throw .insufficient }
-        defer { index += count }
+        defer { position += count }
         return Array(bytes[index..<(index + count)])
     }
 
     /// Consumes every byte up to `end`.
     public mutating func readRemaining() -> [UInt8] {
-        defer { index = end }
+        defer { position = end }
         return Array(bytes[index..<end])
     }
 
@@ -66,13 +72,13 @@ public struct TPMReader: Sendable {
     /// Skips `count` bytes.
     public mutating func skip(_ count: Int) throws(TPMRC) {
         guard count >= 0, end - index >= count else { throw .insufficient }
-        index += count
+        position += count
     }
 
     /// A reader limited to the next `count` bytes; this reader moves past them.
     public mutating func readSubReader(count: Int) throws(TPMRC) -> TPMReader {
         guard count >= 0, end - index >= count else { throw .insufficient }
-        defer { index += count }
+        defer { position += count }
         return TPMReader(bytes: bytes, index: index, end: index + count)
     }
 }

@@ -16,7 +16,7 @@ final class InstancePlatform: TPMPlatform {
     }
 
     func monotonicMilliseconds() -> UInt64 {
-        SystemPlatform(entropySource: entropySource).monotonicMilliseconds()
+        ContinuousClock.now.millisecondsSinceReference
     }
 
     var physicalPresenceAsserted: Bool { physicalPresence.load(ordering: .relaxed) }
