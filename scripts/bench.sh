@@ -43,5 +43,5 @@ for port in "$swtpm_port" "$vtpmd_port"; do
     done
 done
 
-echo "machine: $(nproc) cores, $(uname -srm); swtpm $(swtpm --version | head -n1 | awk '{print $NF}')"
+echo "machine: $(nproc) cores, $(uname -srm); $(swtpm --version | head -n1 | grep -o 'version [0-9.]*' | sed 's/version/swtpm/')"
 .build/release/vtpm bench --target swtpm="$swtpm_port" --target vtpmd="$vtpmd_port" --markdown "$@"

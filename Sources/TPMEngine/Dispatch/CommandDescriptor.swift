@@ -95,20 +95,39 @@ public struct CommandDescriptor: Sendable {
 /// The commands an engine implements, keyed by code. GetCapability(TPM_CAP_COMMANDS) reads the same
 /// table, so the two cannot drift.
 public struct CommandTable: Sendable {
-    let descriptors: [TPMCC: CommandDescriptor]
+    /// Library command codes are dense (0x11F to 0x1A0 in revision 1.59), so the table is an array indexed by
+    /// the code's low byte: a lookup on every command costs no hashing.
+    private let library: [CommandDescriptor?]
+    private let vendor: [TPMCC: CommandDescriptor]
+    private static let libraryBase: UInt32 = 0x100
     /// Codes in ascending order, for GetCapability.
     let sortedCodes: [TPMCC]
 
     init(_ descriptors: [CommandDescriptor]) {
-        var table: [TPMCC: CommandDescriptor] = [:]
+        var library = [CommandDescriptor?](repeating: nil, count: 0x100)
+        var vendor: [TPMCC: CommandDescriptor] = [:]
         for descriptor in descriptors {
-            table[descriptor.code] = descriptor
+            let raw = descriptor.code.rawValue
+            if raw >= Self.libraryBase && raw < Self.libraryBase + 0x100 {
+                library[Int(raw - Self.libraryBase)] = descriptor
+            } else {
+                vendor[descriptor.code] = descriptor
+            }
         }
-        self.descriptors = table
-        self.sortedCodes = table.keys.sorted { $0.rawValue < $1.rawValue }
+        self.library = library
+        self.vendor = vendor
+        self.sortedCodes = (library.compactMap { $0?.code } + vendor.keys).sorted { $0.rawValue < $1.rawValue }
     }
 
-    subscript(code: TPMCC) -> CommandDescriptor? { descriptors[code] }
+    subscript(code: TPMCC) -> CommandDescriptor? {
+        let raw = code.rawValue
+        if raw >= Self.libraryBase && raw < Self.libraryBase + 0x100 {
+            return library[Int(raw - Self.libraryBase)]
+        }
+        return vendor[code]
+    }
+
+    var descriptors: [CommandDescriptor] { sortedCodes.compactMap { self[$0] } }
 
     /// Every command this implementation has.
     public static let standard = CommandTable(
@@ -118,6 +137,6 @@ public struct CommandTable: Sendable {
 
     /// The same table without the listed commands (a runtime profile, as libtpms has).
     public func removing(_ codes: Set<TPMCC>) -> CommandTable {
-        CommandTable(descriptors.values.filter { !codes.contains($0.code) })
+        CommandTable(descriptors.filter { !codes.contains($0.code) })
     }
 }

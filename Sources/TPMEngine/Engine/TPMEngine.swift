@@ -127,8 +127,9 @@ public struct TPMEngine: TPMCommandExecutor, Sendable {
         phase = .failure
     }
 
-    /// Milliseconds since the last _TPM_Init.
-    var time: UInt64 { platform.monotonicMilliseconds() &- timeEpoch }
+    /// Milliseconds since the last _TPM_Init, as of the start of the current command (one clock read per
+    /// command, in ``advanceClock()``).
+    var time: UInt64 { clockAdvancedAt &- timeEpoch }
 
     mutating func random(_ count: Int) -> [UInt8] {
         if drbg.needsReseed {

@@ -52,6 +52,7 @@ extension TPMEngine {
     /// Heals one failure per recoveryTime and re-enables lockoutAuth after lockoutRecovery
     /// (ms-tpm `DASelfHeal`), measured in Time since the last failure.
     mutating func healDictionaryAttack() {
+        guard permanent.dictionaryAttack.failedTries > 0 || !permanent.dictionaryAttack.lockoutAuthEnabled else { return }
         var state = permanent.dictionaryAttack
         let now = time
         if state.recoveryTime != 0, state.failedTries > 0 {

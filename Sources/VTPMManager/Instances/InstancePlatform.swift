@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 import TPMCrypto
 import TPMEngine
@@ -15,8 +18,11 @@ final class InstancePlatform: TPMPlatform {
         self.entropySource = entropySource
     }
 
+    /// CLOCK_MONOTONIC in milliseconds: read once per command, so it is kept to plain integer arithmetic.
     func monotonicMilliseconds() -> UInt64 {
-        ContinuousClock.now.millisecondsSinceReference
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return UInt64(now.tv_sec) &* 1000 &+ UInt64(now.tv_nsec) / 1_000_000
     }
 
     var physicalPresenceAsserted: Bool { physicalPresence.load(ordering: .relaxed) }
