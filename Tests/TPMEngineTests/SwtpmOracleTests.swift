@@ -30,10 +30,10 @@ import Testing
         return recording
     }()
 
-    @Test(arguments: ["basic", "lifecycle"])
+    @Test(arguments: ["basic", "lifecycle", "sessions"])
     func sequenceMatchesSwtpm(_ name: String) throws {
         let steps = try #require(Self.recording.sequences[name], "fixture has no sequence \(name)")
-        #expect(steps.count > 50)
+        #expect(steps.count > 25)
         var tpm = EngineHarness(started: false)
         var locality: UInt8 = 0
         for step in steps {
@@ -53,6 +53,10 @@ import Testing
             switch step.compare {
             case "exact":
                 #expect(actual.hex == expected.hex, "\(step.name)")
+            case "prefix14":
+                // Header and response handle; the nonce that follows is random.
+                #expect(actual.count == expected.count, "\(step.name)")
+                #expect(Array(actual.prefix(14)).hex == Array(expected.prefix(14)).hex, "\(step.name)")
             case "clock":
                 // TPMS_TIME_INFO: time (8) and clock (8) follow the header; the counters and safe flag must match.
                 #expect(actual.count == expected.count, "\(step.name)")

@@ -30,7 +30,8 @@ enum FlushContext: TPMCommand {
         switch handle.type {
         case .transient where tpm.objects[handle] != nil:
             tpm.objects.remove(handle)
-        case .hmacSession where tpm.sessions[handle] != nil, .policySession where tpm.sessions[handle] != nil:
+        case .hmacSession where tpm.sessions.isOccupied(handle), .policySession where tpm.sessions.isOccupied(handle):
+            // The slot decides, not the handle's session type (ms-tpm SessionIsLoaded).
             tpm.sessions.remove(handle)
         default:
             throw TPMRC.handle.atParameter(1)
