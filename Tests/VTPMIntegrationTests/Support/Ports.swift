@@ -11,6 +11,9 @@ import Glibc
 enum Ports {
     private static let next = Mutex<UInt16>(UInt16(20_000 + (getpid() % 200) * 150))
 
+    /// Fixed blocks other suites bind directly (TPMTransportsTests, VTPMDaemonTests).
+    static let reserved: Range<UInt16> = 31_000..<32_000
+
     /// The first of `count` consecutive ports that are free right now.
     static func block(_ count: Int) -> UInt16 {
         while true {
@@ -19,7 +22,9 @@ enum Ports {
                 value = value >= 60_000 ? 20_000 : value + UInt16(count)
                 return base
             }
-            if (0..<count).allSatisfy({ isFree(base + UInt16($0)) }) { return base }
+            let ports = base..<(base + UInt16(count))
+            guard !ports.overlaps(reserved) else { continue }
+            if ports.allSatisfy(isFree) { return base }
         }
     }
 
