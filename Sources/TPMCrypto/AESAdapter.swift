@@ -12,8 +12,9 @@ public enum AESAdapter {
         precondition(counter.count == 16 && [16, 24, 32].contains(key.count), "AES key or counter size")
         // A 16-byte nonce and a valid key size are the only ways encrypt can fail; both hold here.
         guard let nonce = try? AES._CTR.Nonce(nonceBytes: counter),
-            let stream = try? AES._CTR.encrypt([UInt8](repeating: 0, count: count), using: SymmetricKey(data: key),
-                                               nonce: nonce)
+            let stream = try? AES._CTR.encrypt(
+                [UInt8](repeating: 0, count: count), using: SymmetricKey(data: key),
+                nonce: nonce)
         else { return [] }
         return Array(stream)
     }

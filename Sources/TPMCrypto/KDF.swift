@@ -9,8 +9,10 @@ public enum KDF {
     /// Each block is HMAC(key, [i]₃₂ || label || 0x00 || contextU || contextV || [bits]₃₂). A label that
     /// already ends with a zero octet is used as it is. When `bits` is not a multiple of 8 the unused high
     /// bits of the first octet are cleared.
-    public static func kdfa(_ hash: TPMIAlgHash, key: [UInt8], label: String, contextU: [UInt8], contextV: [UInt8],
-                            bits: Int) -> [UInt8] {
+    public static func kdfa(
+        _ hash: TPMIAlgHash, key: [UInt8], label: String, contextU: [UInt8], contextV: [UInt8],
+        bits: Int
+    ) -> [UInt8] {
         let byteCount = (bits + 7) / 8
         var fixed = Array(label.utf8)
         if fixed.last != 0 {
@@ -37,7 +39,9 @@ public enum KDF {
     }
 
     static func bigEndian(_ value: UInt32) -> [UInt8] {
-        [UInt8(value >> 24), UInt8(truncatingIfNeeded: value >> 16), UInt8(truncatingIfNeeded: value >> 8),
-         UInt8(truncatingIfNeeded: value)]
+        [
+            UInt8(value >> 24), UInt8(truncatingIfNeeded: value >> 16), UInt8(truncatingIfNeeded: value >> 8),
+            UInt8(truncatingIfNeeded: value),
+        ]
     }
 }

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 
-#if FUZZING
-import Glibc
-#endif
 import TPMCrypto
 import TPMEngine
 import TPMWire
+
+#if FUZZING
+import Glibc
+#endif
 
 /// The fuzzing harness for the engine's command entry point.
 ///

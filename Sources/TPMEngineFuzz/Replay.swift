@@ -13,7 +13,8 @@ enum Replay {
             let url = URL(filePath: argument)
             var isDirectory = false
             _ = FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
-            let files = isDirectory
+            let files =
+                isDirectory
                 ? try FileManager.default.contentsOfDirectory(atPath: url.path).sorted().map { url.appending(path: $0) }
                 : [url]
             for file in files {

@@ -76,10 +76,14 @@ struct BenchCommand: ParsableCommand {
                 }
                 done += count
             }
-            rows.append(BenchReport.Row(operation: operation.name,
-                                        results: zip(connections.map(\.0), samples).map { BenchReport.Result(name: $0, samples: $1) }))
+            rows.append(
+                BenchReport.Row(
+                    operation: operation.name,
+                    results: zip(connections.map(\.0), samples).map { BenchReport.Result(name: $0, samples: $1) }))
         }
-        print(BenchReport(rows: rows, iterations: iterations, protocol: self.protocol.rawValue).render(markdown: markdown))
+        print(
+            BenchReport(rows: rows, iterations: iterations, protocol: self.protocol.rawValue).render(markdown: markdown)
+        )
     }
 }
 
@@ -100,22 +104,28 @@ struct BenchOperation {
 
     static let all: [BenchOperation] = [
         BenchOperation(name: "GetRandom(32)", command: build(.noSessions, .getRandom) { $0.writeInteger(UInt16(32)) }),
-        BenchOperation(name: "PCR_Extend(SHA-256)", command: build(.sessions, .pcrExtend) { writer in
-            TPMHandle.pcr(16).marshal(into: &writer)
-            let session = TPMSAuthCommand.password().marshalled()
-            writer.writeInteger(UInt32(session.count))
-            writer.writeBytes(session)
-            (try? TPMLDigestValues([TPMTHA(hashAlg: .sha256, digest: [UInt8](repeating: 0x5A, count: 32))]))?
-                .marshal(into: &writer)
-        }),
-        BenchOperation(name: "PCR_Read(SHA-256, 1 PCR)", command: build(.noSessions, .pcrRead) { writer in
-            (try? TPMLPCRSelection([TPMSPCRSelection(hash: .sha256, pcrs: [16])]))?.marshal(into: &writer)
-        }),
-        BenchOperation(name: "Hash(1 KiB, SHA-256)", command: build(.noSessions, .hash) { writer in
-            (try? TPM2BMaxBuffer([UInt8](repeating: 0xA5, count: 1024)))?.marshal(into: &writer)
-            TPMIAlgHash.sha256.marshal(into: &writer)
-            TPMHandle.null.marshal(into: &writer)
-        }),
+        BenchOperation(
+            name: "PCR_Extend(SHA-256)",
+            command: build(.sessions, .pcrExtend) { writer in
+                TPMHandle.pcr(16).marshal(into: &writer)
+                let session = TPMSAuthCommand.password().marshalled()
+                writer.writeInteger(UInt32(session.count))
+                writer.writeBytes(session)
+                (try? TPMLDigestValues([TPMTHA(hashAlg: .sha256, digest: [UInt8](repeating: 0x5A, count: 32))]))?
+                    .marshal(into: &writer)
+            }),
+        BenchOperation(
+            name: "PCR_Read(SHA-256, 1 PCR)",
+            command: build(.noSessions, .pcrRead) { writer in
+                (try? TPMLPCRSelection([TPMSPCRSelection(hash: .sha256, pcrs: [16])]))?.marshal(into: &writer)
+            }),
+        BenchOperation(
+            name: "Hash(1 KiB, SHA-256)",
+            command: build(.noSessions, .hash) { writer in
+                (try? TPM2BMaxBuffer([UInt8](repeating: 0xA5, count: 1024)))?.marshal(into: &writer)
+                TPMIAlgHash.sha256.marshal(into: &writer)
+                TPMHandle.null.marshal(into: &writer)
+            }),
     ]
 }
 
@@ -125,10 +135,11 @@ final class BenchTarget {
 
     init(endpoint: Endpoint, protocol wire: WireProtocol) throws {
         let client = try TPMSocketClient(host: endpoint.host, port: endpoint.port)
-        roundTrip = switch wire {
-        case .mssim: { try client.mssimSend($0) }
-        case .swtpm: { try client.swtpmSend($0) }
-        }
+        roundTrip =
+            switch wire {
+            case .mssim: { try client.mssimSend($0) }
+            case .swtpm: { try client.swtpmSend($0) }
+            }
     }
 
     /// An instance in this process with in-memory state: the engine's own cost, no transport.
@@ -213,10 +224,13 @@ struct BenchReport {
             }
             lines.append(line)
         }
-        let title = "\(iterations) round trips per operation and target, \(self.protocol) protocol, persistent connection"
+        let title =
+            "\(iterations) round trips per operation and target, \(self.protocol) protocol, persistent connection"
         if markdown {
-            var text = [title, "", "| " + lines[0].joined(separator: " | ") + " |",
-                        "|" + String(repeating: " --- |", count: lines[0].count)]
+            var text = [
+                title, "", "| " + lines[0].joined(separator: " | ") + " |",
+                "|" + String(repeating: " --- |", count: lines[0].count),
+            ]
             text += lines.dropFirst().map { "| " + $0.joined(separator: " | ") + " |" }
             return text.joined(separator: "\n")
         }

@@ -31,10 +31,11 @@ struct SendCommand: ParsableCommand {
         }
         let client = try TPMSocketClient(host: endpoint.host, port: endpoint.port)
         defer { client.close() }
-        let response = switch self.protocol {
-        case .mssim: try client.mssimSend(bytes, locality: locality)
-        case .swtpm: try client.swtpmSend(bytes)
-        }
+        let response =
+            switch self.protocol {
+            case .mssim: try client.mssimSend(bytes, locality: locality)
+            case .swtpm: try client.swtpmSend(bytes)
+            }
         print(Hex.encode(response))
         if response.count >= ResponseHeader.size {
             let code = response[6..<10].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }

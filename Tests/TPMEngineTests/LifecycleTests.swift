@@ -7,7 +7,8 @@ import Testing
 @Suite struct DictionaryAttackTests {
     @Test func lockoutAuthRecoversAfterLockoutRecovery() {
         var tpm = EngineHarness()
-        #expect(tpm.send(.clear, handles: [.lockout], passwords: [Array("wrong".utf8)]).rc == TPMRC.authFail.atSession(1))
+        #expect(
+            tpm.send(.clear, handles: [.lockout], passwords: [Array("wrong".utf8)]).rc == TPMRC.authFail.atSession(1))
         #expect(tpm.send(.clear, handles: [.lockout], passwords: [[]]).rc == .lockout)
         #expect(tpm.engine.durableStateChanged)
 
@@ -36,7 +37,9 @@ import Testing
             TPMSPCRSelection(hash: .sha1, pcrs: []), TPMSPCRSelection(hash: .sha256, pcrs: 0..<24),
             TPMSPCRSelection(hash: .sha384, pcrs: []), TPMSPCRSelection(hash: .sha512, pcrs: []),
         ])
-        #expect(tpm.send(.pcrAllocate, handles: [.platform], passwords: [[]], parameters: sha256Only.marshalled()).rc == .success)
+        #expect(
+            tpm.send(.pcrAllocate, handles: [.platform], passwords: [[]], parameters: sha256Only.marshalled()).rc
+                == .success)
         let serialized = tpm.engine.durableState().serialized()
         let state = try DurableState(serialized: serialized)
         #expect(state == tpm.engine.durableState())

@@ -13,8 +13,10 @@ import Testing
         let nonceTPM: [UInt8]
     }
 
-    static func startSession(_ tpm: inout EngineHarness, nonceCaller: [UInt8], bind: TPMHandle = .null,
-                             type: TPMSE = .hmac) throws -> Started {
+    static func startSession(
+        _ tpm: inout EngineHarness, nonceCaller: [UInt8], bind: TPMHandle = .null,
+        type: TPMSE = .hmac
+    ) throws -> Started {
         var parameters = TPMWriter()
         try TPM2BNonce(nonceCaller).marshal(into: &parameters)
         TPM2BDigest.empty.marshal(into: &parameters)  // encryptedSalt (same encoding: empty TPM2B)
@@ -30,16 +32,20 @@ import Testing
     }
 
     /// PCR_Extend of PCR 16 with one HMAC session; returns the response.
-    static func extend(_ tpm: inout EngineHarness, session: Started, nonceCaller: [UInt8], hmac: [UInt8],
-                       attributes: TPMASession) throws -> EngineHarness.Response {
+    static func extend(
+        _ tpm: inout EngineHarness, session: Started, nonceCaller: [UInt8], hmac: [UInt8],
+        attributes: TPMASession
+    ) throws -> EngineHarness.Response {
         let digests = try TPMLDigestValues([TPMTHA(hashAlg: .sha256, digest: [UInt8](repeating: 7, count: 32))])
         var writer = TPMWriter()
         TPMST.sessions.marshal(into: &writer)
         writer.writeInteger(UInt32(0))
         TPMCC.pcrExtend.marshal(into: &writer)
         TPMHandle.pcr(16).marshal(into: &writer)
-        let auth = TPMSAuthCommand(sessionHandle: session.handle, nonce: try TPM2BNonce(nonceCaller),
-                                   sessionAttributes: attributes, hmac: try TPM2BAuth(hmac)).marshalled()
+        let auth = TPMSAuthCommand(
+            sessionHandle: session.handle, nonce: try TPM2BNonce(nonceCaller),
+            sessionAttributes: attributes, hmac: try TPM2BAuth(hmac)
+        ).marshalled()
         writer.writeInteger(UInt32(auth.count))
         writer.writeBytes(auth)
         digests.marshal(into: &writer)
@@ -48,7 +54,8 @@ import Testing
     }
 
     static var extendParameters: [UInt8] {
-        (try? TPMLDigestValues([TPMTHA(hashAlg: .sha256, digest: [UInt8](repeating: 7, count: 32))]))?.marshalled() ?? []
+        (try? TPMLDigestValues([TPMTHA(hashAlg: .sha256, digest: [UInt8](repeating: 7, count: 32))]))?.marshalled()
+            ?? []
     }
 
     @Test func boundSessionAuthorizesAndAnswersWithTheSpecHMAC() throws {
@@ -57,15 +64,22 @@ import Testing
         // Bound to the platform hierarchy (empty authValue): the session key comes from KDFa.
         let session = try Self.startSession(&tpm, nonceCaller: nonceCaller, bind: .platform)
         #expect(session.handle == TPMHandle(0x0200_0000))
-        let sessionKey = KDF.kdfa(.sha256, key: [], label: "ATH", contextU: session.nonceTPM, contextV: nonceCaller, bits: 256)
+        let sessionKey = KDF.kdfa(
+            .sha256, key: [], label: "ATH", contextU: session.nonceTPM, contextV: nonceCaller, bits: 256)
 
         let commandNonce = [UInt8](repeating: 0x22, count: 16)
-        let cpHash = TPMHash.digest(.sha256, parts: [TPMCC.pcrExtend.marshalled(), TPMHandle.pcr(16).marshalled(),
-                                                     Self.extendParameters])
-        let hmac = TPMHash.hmac(.sha256, key: sessionKey,
-                                cpHash + commandNonce + session.nonceTPM + [TPMASession.continueSession.rawValue])
-        let response = try Self.extend(&tpm, session: session, nonceCaller: commandNonce, hmac: hmac,
-                                       attributes: .continueSession)
+        let cpHash = TPMHash.digest(
+            .sha256,
+            parts: [
+                TPMCC.pcrExtend.marshalled(), TPMHandle.pcr(16).marshalled(),
+                Self.extendParameters,
+            ])
+        let hmac = TPMHash.hmac(
+            .sha256, key: sessionKey,
+            cpHash + commandNonce + session.nonceTPM + [TPMASession.continueSession.rawValue])
+        let response = try Self.extend(
+            &tpm, session: session, nonceCaller: commandNonce, hmac: hmac,
+            attributes: .continueSession)
         #expect(response.rc == .success)
 
         // Response: parameterSize 0, then nonceTPM', attributes, HMAC over rpHash || nonceTPM' || nonceCaller || attrs.
@@ -74,12 +88,14 @@ import Testing
         let auth = try TPMSAuthResponse(unmarshalling: &reader)
         #expect(auth.nonce.count == 16 && auth.nonce.buffer != session.nonceTPM)
         let rpHash = TPMHash.digest(.sha256, parts: [[0, 0, 0, 0], TPMCC.pcrExtend.marshalled()])
-        let expected = TPMHash.hmac(.sha256, key: sessionKey,
-                                    rpHash + auth.nonce.buffer + commandNonce + [TPMASession.continueSession.rawValue])
+        let expected = TPMHash.hmac(
+            .sha256, key: sessionKey,
+            rpHash + auth.nonce.buffer + commandNonce + [TPMASession.continueSession.rawValue])
         #expect(auth.hmac.buffer == expected)
 
         // The old nonce is spent: replaying the same command fails.
-        let replay = try Self.extend(&tpm, session: session, nonceCaller: commandNonce, hmac: hmac, attributes: .continueSession)
+        let replay = try Self.extend(
+            &tpm, session: session, nonceCaller: commandNonce, hmac: hmac, attributes: .continueSession)
         #expect(replay.rc == TPMRC.badAuth.atSession(1))
     }
 
@@ -87,11 +103,13 @@ import Testing
         var tpm = EngineHarness()
         let session = try Self.startSession(&tpm, nonceCaller: [UInt8](repeating: 1, count: 20))
         // Unbound, unsalted, empty authValue: the HMAC key is empty, and an empty HMAC is accepted.
-        let response = try Self.extend(&tpm, session: session, nonceCaller: [UInt8](repeating: 2, count: 16), hmac: [],
-                                       attributes: [])
+        let response = try Self.extend(
+            &tpm, session: session, nonceCaller: [UInt8](repeating: 2, count: 16), hmac: [],
+            attributes: [])
         #expect(response.rc == .success)
-        let again = try Self.extend(&tpm, session: session, nonceCaller: [UInt8](repeating: 3, count: 16), hmac: [],
-                                    attributes: [])
+        let again = try Self.extend(
+            &tpm, session: session, nonceCaller: [UInt8](repeating: 3, count: 16), hmac: [],
+            attributes: [])
         #expect(again.rc == .referenceSession(0))
     }
 
@@ -103,7 +121,9 @@ import Testing
         TPMSE.hmac.marshal(into: &parameters)
         TPMAlgID.null.marshal(into: &parameters)
         TPMIAlgHash.sha256.marshal(into: &parameters)
-        #expect(tpm.send(.startAuthSession, handles: [.null, .null], parameters: parameters.bytes).rc == TPMRC.size.atParameter(1))
+        #expect(
+            tpm.send(.startAuthSession, handles: [.null, .null], parameters: parameters.bytes).rc
+                == TPMRC.size.atParameter(1))
 
         parameters = TPMWriter()
         try TPM2BNonce([UInt8](repeating: 1, count: 16)).marshal(into: &parameters)
@@ -111,15 +131,18 @@ import Testing
         TPMSE.hmac.marshal(into: &parameters)
         TPMAlgID.null.marshal(into: &parameters)
         TPMIAlgHash.sha256.marshal(into: &parameters)
-        #expect(tpm.send(.startAuthSession, handles: [.null, .null], parameters: parameters.bytes).rc == TPMRC.value.atParameter(2))
+        #expect(
+            tpm.send(.startAuthSession, handles: [.null, .null], parameters: parameters.bytes).rc
+                == TPMRC.value.atParameter(2))
     }
 
     @Test func trialSessionCannotAuthorize() throws {
         var tpm = EngineHarness()
         let session = try Self.startSession(&tpm, nonceCaller: [UInt8](repeating: 1, count: 16), type: .trial)
         #expect(session.handle.type == .policySession)
-        let response = try Self.extend(&tpm, session: session, nonceCaller: [UInt8](repeating: 2, count: 16), hmac: [],
-                                       attributes: .continueSession)
+        let response = try Self.extend(
+            &tpm, session: session, nonceCaller: [UInt8](repeating: 2, count: 16), hmac: [],
+            attributes: .continueSession)
         #expect(response.rc == TPMRC.attributes.atSession(1))
         #expect(tpm.send(.flushContext, parameters: session.handle.marshalled()).rc == .success)
         #expect(tpm.send(.flushContext, parameters: session.handle.marshalled()).rc == TPMRC.handle.atParameter(1))

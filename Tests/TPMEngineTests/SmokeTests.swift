@@ -16,10 +16,12 @@ import Testing
     @Test func pcrExtendMatchesKnownAnswer() {
         var tpm = EngineHarness()
         var parameters = TPMWriter()
-        try! TPMLDigestValues([TPMTHA(hashAlg: .sha256, digest: [UInt8](repeating: 0, count: 32))]).marshal(into: &parameters)
+        try! TPMLDigestValues([TPMTHA(hashAlg: .sha256, digest: [UInt8](repeating: 0, count: 32))]).marshal(
+            into: &parameters)
         let extend = tpm.send(.pcrExtend, handles: [.pcr(16)], passwords: [[]], parameters: parameters.bytes)
         #expect(extend.rc == .success)
-        let read = tpm.send(.pcrRead, parameters: try! TPMLPCRSelection([TPMSPCRSelection(hash: .sha256, pcrs: [16])]).marshalled())
+        let read = tpm.send(
+            .pcrRead, parameters: try! TPMLPCRSelection([TPMSPCRSelection(hash: .sha256, pcrs: [16])]).marshalled())
         #expect(read.rc == .success)
         // SHA-256(32 zero bytes || 32 zero bytes)
         #expect(read.body.suffix(32).hex == "f5a5fd42d16a20302798ef6ed309979b43003d2320d9f0e8ea9831a92759fb4b")

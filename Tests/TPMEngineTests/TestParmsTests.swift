@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 
-@testable import TPMEngine
 import TPMWire
 import Testing
+
+@testable import TPMEngine
 
 /// TPM2_TestParms (Part 3, 30.3). The expected codes are what swtpm 0.7.1 (libtpms 0.9.2) answered to the same
 /// command bytes.
@@ -25,13 +26,17 @@ import Testing
         Row(name: "keyedhash null scheme", parameters: "0008 0010", rc: .success),
         Row(name: "rsa 1000 bits", parameters: "0001 0010 0010 03e8 00000000", rc: TPMRC.value.atParameter(1)),
         Row(name: "rsa ecdsa scheme", parameters: "0001 0010 0018 000b 0800 00000000", rc: TPMRC.value.atParameter(1)),
-        Row(name: "rsa unknown symmetric", parameters: "0001 0099 0010 0800 00000000",
+        Row(
+            name: "rsa unknown symmetric", parameters: "0001 0099 0010 0800 00000000",
             rc: TPMRC.symmetric.atParameter(1)),
-        Row(name: "rsa xor symmetric", parameters: "0001 000a 000b 0010 0800 00000000",
+        Row(
+            name: "rsa xor symmetric", parameters: "0001 000a 000b 0010 0800 00000000",
             rc: TPMRC.symmetric.atParameter(1)),
-        Row(name: "rsa aes 100 bits", parameters: "0001 0006 0064 0043 0010 0800 00000000",
+        Row(
+            name: "rsa aes 100 bits", parameters: "0001 0006 0064 0043 0010 0800 00000000",
             rc: TPMRC.value.atParameter(1)),
-        Row(name: "rsa aes unknown mode", parameters: "0001 0006 0080 0099 0010 0800 00000000",
+        Row(
+            name: "rsa aes unknown mode", parameters: "0001 0006 0080 0099 0010 0800 00000000",
             rc: TPMRC.mode.atParameter(1)),
         Row(name: "ecc unknown curve", parameters: "0023 0010 0010 0099 0010", rc: TPMRC.curve.atParameter(1)),
         Row(name: "ecc rsassa scheme", parameters: "0023 0010 0014 000b 0003 0010", rc: TPMRC.scheme.atParameter(1)),

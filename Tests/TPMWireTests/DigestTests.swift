@@ -8,14 +8,19 @@ import Testing
 @Suite struct DigestTests {
     static let vectors: [WireVector] = [
         // libtss2-mu 3.2.1
-        WireVector("TPML_DIGEST_VALUES sha1 + sha384",
-                   "00000002 0004" + String(repeating: "11", count: 20) + "000c" + String(repeating: "22", count: 48),
-                   try! TPMLDigestValues([TPMTHA(hashAlg: .sha1, digest: [UInt8](repeating: 0x11, count: 20)),
-                                          TPMTHA(hashAlg: .sha384, digest: [UInt8](repeating: 0x22, count: 48))])),
-        WireVector("TPMT_HA sha256", "000b" + countingHex(32, from: 0),
-                   try! TPMTHA(hashAlg: .sha256, digest: counting(32, from: 0))),
-        WireVector("TPMT_HA sha512", "000d" + countingHex(64, from: 0),
-                   try! TPMTHA(hashAlg: .sha512, digest: counting(64, from: 0))),
+        WireVector(
+            "TPML_DIGEST_VALUES sha1 + sha384",
+            "00000002 0004" + String(repeating: "11", count: 20) + "000c" + String(repeating: "22", count: 48),
+            try! TPMLDigestValues([
+                TPMTHA(hashAlg: .sha1, digest: [UInt8](repeating: 0x11, count: 20)),
+                TPMTHA(hashAlg: .sha384, digest: [UInt8](repeating: 0x22, count: 48)),
+            ])),
+        WireVector(
+            "TPMT_HA sha256", "000b" + countingHex(32, from: 0),
+            try! TPMTHA(hashAlg: .sha256, digest: counting(32, from: 0))),
+        WireVector(
+            "TPMT_HA sha512", "000d" + countingHex(64, from: 0),
+            try! TPMTHA(hashAlg: .sha512, digest: counting(64, from: 0))),
         WireVector("TPML_DIGEST two", "00000002 0001 aa 0000", try! TPMLDigest([digest([0xAA]), .empty])),
         WireVector("TPM2B_DIGEST full", "0040" + countingHex(64, from: 0), digest(counting(64, from: 0))),
         WireVector("TPM2B_DATA full", "0042" + countingHex(66, from: 0), try! TPM2BData(counting(66, from: 0))),
@@ -43,13 +48,15 @@ import Testing
         WireFailure("TPM2B_DIGEST truncated", "0004 0102", .insufficient, as: TPM2BDigest.self),
         WireFailure("TPM2B_DATA 67", "0043" + countingHex(67, from: 0), .size, as: TPM2BData.self),
         WireFailure("TPM2B_NAME 67", "0043" + countingHex(67, from: 0), .size, as: TPM2BName.self),
-        WireFailure("TPM2B_SENSITIVE_DATA 129", "0081" + countingHex(129, from: 0), .size,
-                    as: TPM2BSensitiveData.self),
+        WireFailure(
+            "TPM2B_SENSITIVE_DATA 129", "0081" + countingHex(129, from: 0), .size,
+            as: TPM2BSensitiveData.self),
         WireFailure("TPM2B_IV 17", "0011" + countingHex(17, from: 0), .size, as: TPM2BIV.self),
         WireFailure("TPM2B_TIMEOUT 9", "0009" + countingHex(9, from: 0), .size, as: TPM2BTimeout.self),
         WireFailure("TPM2B_MAX_BUFFER 1025", "0401" + countingHex(1025, from: 0), .size, as: TPM2BMaxBuffer.self),
-        WireFailure("TPM2B_MAX_NV_BUFFER 1025", "0401" + countingHex(1025, from: 0), .size,
-                    as: TPM2BMaxNVBuffer.self),
+        WireFailure(
+            "TPM2B_MAX_NV_BUFFER 1025", "0401" + countingHex(1025, from: 0), .size,
+            as: TPM2BMaxNVBuffer.self),
         WireFailure("TPM2B_EVENT 1025", "0401" + countingHex(1025, from: 0), .size, as: TPM2BEvent.self),
         WireFailure("TPM2B size field truncated", "00", .insufficient, as: TPM2BDigest.self),
     ]

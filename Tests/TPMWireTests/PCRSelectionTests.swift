@@ -7,13 +7,17 @@ import Testing
 @Suite struct PCRSelectionTests {
     static let vectors: [WireVector] = [
         // libtss2-mu 3.2.1
-        WireVector("TPML_PCR_SELECTION sha1 0-7,23 + sha256 8", "00000002 0004 03 ff0080 000b 03 000100",
-                   try! TPMLPCRSelection([TPMSPCRSelection(hash: .sha1, pcrs: [0, 1, 2, 3, 4, 5, 6, 7, 23]),
-                                          TPMSPCRSelection(hash: .sha256, pcrs: [8])])),
+        WireVector(
+            "TPML_PCR_SELECTION sha1 0-7,23 + sha256 8", "00000002 0004 03 ff0080 000b 03 000100",
+            try! TPMLPCRSelection([
+                TPMSPCRSelection(hash: .sha1, pcrs: [0, 1, 2, 3, 4, 5, 6, 7, 23]),
+                TPMSPCRSelection(hash: .sha256, pcrs: [8]),
+            ])),
         WireVector("TPML_PCR_SELECTION empty", "00000000", try! TPMLPCRSelection([])),
         WireVector("TPMS_PCR_SELECTION sha512 none", "000d 03 000000", TPMSPCRSelection(hash: .sha512, pcrs: [])),
-        WireVector("TPMS_PCR_SELECTION sha384 bitmap", "000c 03 010203",
-                   try! TPMSPCRSelection(hash: .sha384, pcrSelect: [1, 2, 3])),
+        WireVector(
+            "TPMS_PCR_SELECTION sha384 bitmap", "000c 03 010203",
+            try! TPMSPCRSelection(hash: .sha384, pcrSelect: [1, 2, 3])),
     ]
 
     @Test(arguments: vectors) func roundTrip(_ vector: WireVector) {

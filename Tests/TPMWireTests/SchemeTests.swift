@@ -9,35 +9,44 @@ import Testing
     static let vectors: [WireVector] = [
         WireVector("TPMS_SCHEME_HASH sha256", "000b", TPMSSchemeHash(hashAlg: .sha256)),
         // libtss2-mu 3.2.1
-        WireVector("TPMS_SCHEME_XOR sha256 kdf1-108", "000b 0022",
-                   TPMSSchemeXOR(hashAlg: .sha256, kdf: try! TPMIAlgKDF(.kdf1SP800_108))),
+        WireVector(
+            "TPMS_SCHEME_XOR sha256 kdf1-108", "000b 0022",
+            TPMSSchemeXOR(hashAlg: .sha256, kdf: try! TPMIAlgKDF(.kdf1SP800_108))),
         WireVector("TPMS_SCHEME_XOR null kdf", "0004 0010", TPMSSchemeXOR(hashAlg: .sha1, kdf: nil)),
-        WireVector("TPMT_KEYEDHASH_SCHEME hmac sha384", "0005 000c",
-                   TPMTKeyedHashScheme.hmac(TPMSSchemeHMAC(hashAlg: .sha384))),
+        WireVector(
+            "TPMT_KEYEDHASH_SCHEME hmac sha384", "0005 000c",
+            TPMTKeyedHashScheme.hmac(TPMSSchemeHMAC(hashAlg: .sha384))),
         // libtss2-mu 3.2.1
-        WireVector("TPMT_KEYEDHASH_SCHEME xor", "000a 000b 0022",
-                   TPMTKeyedHashScheme.xor(TPMSSchemeXOR(hashAlg: .sha256, kdf: try! TPMIAlgKDF(.kdf1SP800_108)))),
+        WireVector(
+            "TPMT_KEYEDHASH_SCHEME xor", "000a 000b 0022",
+            TPMTKeyedHashScheme.xor(TPMSSchemeXOR(hashAlg: .sha256, kdf: try! TPMIAlgKDF(.kdf1SP800_108)))),
         WireVector("TPMT_KEYEDHASH_SCHEME+ null", "0010", nullable: TPMTKeyedHashScheme?.none),
-        WireVector("TPMT_SIG_SCHEME rsassa sha256", "0014 000b",
-                   TPMTSigScheme.rsassa(TPMSSchemeHash(hashAlg: .sha256))),
-        WireVector("TPMT_SIG_SCHEME rsapss sha512", "0016 000d",
-                   TPMTSigScheme.rsapss(TPMSSchemeHash(hashAlg: .sha512))),
+        WireVector(
+            "TPMT_SIG_SCHEME rsassa sha256", "0014 000b",
+            TPMTSigScheme.rsassa(TPMSSchemeHash(hashAlg: .sha256))),
+        WireVector(
+            "TPMT_SIG_SCHEME rsapss sha512", "0016 000d",
+            TPMTSigScheme.rsapss(TPMSSchemeHash(hashAlg: .sha512))),
         WireVector("TPMT_SIG_SCHEME ecdsa sha384", "0018 000c", TPMTSigScheme.ecdsa(TPMSSchemeHash(hashAlg: .sha384))),
         WireVector("TPMT_SIG_SCHEME hmac sha1", "0005 0004", TPMTSigScheme.hmac(TPMSSchemeHash(hashAlg: .sha1))),
         WireVector("TPMT_SIG_SCHEME+ null", "0010", nullable: TPMTSigScheme?.none),
         WireVector("TPMT_KDF_SCHEME mgf1 sha1", "0007 0004", TPMTKDFScheme.mgf1(TPMSSchemeHash(hashAlg: .sha1))),
         // libtss2-mu 3.2.1
-        WireVector("TPMT_KDF_SCHEME kdf1-56a sha384", "0020 000c",
-                   TPMTKDFScheme.kdf1SP800_56A(TPMSSchemeHash(hashAlg: .sha384))),
-        WireVector("TPMT_KDF_SCHEME kdf1-108 sha256", "0022 000b",
-                   TPMTKDFScheme.kdf1SP800_108(TPMSSchemeHash(hashAlg: .sha256))),
+        WireVector(
+            "TPMT_KDF_SCHEME kdf1-56a sha384", "0020 000c",
+            TPMTKDFScheme.kdf1SP800_56A(TPMSSchemeHash(hashAlg: .sha384))),
+        WireVector(
+            "TPMT_KDF_SCHEME kdf1-108 sha256", "0022 000b",
+            TPMTKDFScheme.kdf1SP800_108(TPMSSchemeHash(hashAlg: .sha256))),
         // libtss2-mu 3.2.1
         WireVector("TPMT_RSA_SCHEME oaep sha1", "0017 0004", TPMTRSAScheme.oaep(TPMSSchemeHash(hashAlg: .sha1))),
         WireVector("TPMT_RSA_SCHEME rsaes (empty details)", "0015", TPMTRSAScheme.rsaes),
-        WireVector("TPMT_RSA_SCHEME rsassa sha256", "0014 000b",
-                   TPMTRSAScheme.rsassa(TPMSSchemeHash(hashAlg: .sha256))),
-        WireVector("TPMT_RSA_SCHEME rsapss sha384", "0016 000c",
-                   TPMTRSAScheme.rsapss(TPMSSchemeHash(hashAlg: .sha384))),
+        WireVector(
+            "TPMT_RSA_SCHEME rsassa sha256", "0014 000b",
+            TPMTRSAScheme.rsassa(TPMSSchemeHash(hashAlg: .sha256))),
+        WireVector(
+            "TPMT_RSA_SCHEME rsapss sha384", "0016 000c",
+            TPMTRSAScheme.rsapss(TPMSSchemeHash(hashAlg: .sha384))),
         WireVector("TPMT_RSA_SCHEME+ null", "0010", nullable: TPMTRSAScheme?.none),
         WireVector("TPMT_RSA_DECRYPT rsaes", "0015", TPMTRSADecrypt.rsaes),
         WireVector("TPMT_RSA_DECRYPT oaep sha256", "0017 000b", TPMTRSADecrypt.oaep(TPMSSchemeHash(hashAlg: .sha256))),

@@ -14,13 +14,16 @@ import Testing
         WireVector("TPMT_SYM_DEF aes-256 null mode", "0006 0100 0010", TPMTSymDef.aes(keyBits: .aes256, mode: nil)),
         // libtss2-mu 3.2.1
         WireVector("TPMT_SYM_DEF+ null", "0010", nullable: TPMTSymDef?.none),
-        WireVector("TPMT_SYM_DEF+ aes-192-ctr", "0006 00c0 0040",
-                   nullable: TPMTSymDef.aes(keyBits: .aes192, mode: .ctr)),
-        WireVector("TPMT_SYM_DEF_OBJECT aes-128-cbc", "0006 0080 0042",
-                   TPMTSymDefObject.aes(keyBits: .aes128, mode: .cbc)),
+        WireVector(
+            "TPMT_SYM_DEF+ aes-192-ctr", "0006 00c0 0040",
+            nullable: TPMTSymDef.aes(keyBits: .aes192, mode: .ctr)),
+        WireVector(
+            "TPMT_SYM_DEF_OBJECT aes-128-cbc", "0006 0080 0042",
+            TPMTSymDefObject.aes(keyBits: .aes128, mode: .cbc)),
         WireVector("TPMT_SYM_DEF_OBJECT+ null", "0010", nullable: TPMTSymDefObject?.none),
-        WireVector("TPMS_SYMCIPHER_PARMS aes-256-ofb", "0006 0100 0041",
-                   TPMSSymCipherParms(sym: .aes(keyBits: .aes256, mode: .ofb))),
+        WireVector(
+            "TPMS_SYMCIPHER_PARMS aes-256-ofb", "0006 0100 0041",
+            TPMSSymCipherParms(sym: .aes(keyBits: .aes256, mode: .ofb))),
     ]
 
     @Test(arguments: vectors) func roundTrip(_ vector: WireVector) {

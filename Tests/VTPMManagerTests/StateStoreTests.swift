@@ -35,8 +35,9 @@ struct FixedPlatform: TPMPlatform {
         state.permanent.disableClear = true
         state.permanent.dictionaryAttack.failedTries = 2
         state.permanent.ppCommands = [.clear]
-        state.savedState = SavedState(stateClear: StateClearData(), stateReset: StateResetData(nullSeed: [9], nullProof: [8]),
-                                      pcrValues: [.sha256: [[UInt8](repeating: 4, count: 32)]], startupLocality3: true)
+        state.savedState = SavedState(
+            stateClear: StateClearData(), stateReset: StateResetData(nullSeed: [9], nullProof: [8]),
+            pcrValues: [.sha256: [[UInt8](repeating: 4, count: 32)]], startupLocality3: true)
         try store.save(state, generation: 7)
 
         let loaded = try #require(try store.load())
@@ -97,7 +98,9 @@ struct FixedPlatform: TPMPlatform {
 
         // A second manager (a restarted daemon) finds the same seeds.
         let reopened = try InstanceManager(stateDirectory: directory).open(InstanceID(3))
-        #expect(try #require(try reopened.store?.load()).state.permanent.endorsementSeed == after.state.permanent.endorsementSeed)
+        #expect(
+            try #require(try reopened.store?.load()).state.permanent.endorsementSeed
+                == after.state.permanent.endorsementSeed)
     }
 
     @Test func failedWriteEntersFailureModeInsteadOfAcknowledging() throws {

@@ -36,17 +36,19 @@ enum GetCapability: TPMCommand {
         }
     }
 
-    static func run(_ request: Request, _ command: CommandEnvironment, _ tpm: inout TPMEngine) throws(TPMRC) -> Response {
+    static func run(_ request: Request, _ command: CommandInfo, _ tpm: inout TPMEngine) throws(TPMRC) -> Response {
         let count = Int(min(request.propertyCount, UInt32(Int32.max)))
         let property = request.property
         switch request.capability {
         case .algs:
-            let (list, more) = page(Capabilities.algorithms.filter { $0.alg.rawValue >= property },
-                                    limit: min(count, TPMLAlgProperty.maxCount))
+            let (list, more) = page(
+                Capabilities.algorithms.filter { $0.alg.rawValue >= property },
+                limit: min(count, TPMLAlgProperty.maxCount))
             return Response(moreData: more, capabilityData: .algorithms(try TPMLAlgProperty(list)))
         case .handles:
-            let (list, more) = page(try tpm.handleList(startingAt: TPMHandle(property)),
-                                    limit: min(count, TPMLHandle.maxCount))
+            let (list, more) = page(
+                try tpm.handleList(startingAt: TPMHandle(property)),
+                limit: min(count, TPMLHandle.maxCount))
             return Response(moreData: more, capabilityData: .handles(try TPMLHandle(list)))
         case .commands:
             let attributes = tpm.commandTable.sortedCodes.filter { $0.rawValue >= property }
@@ -67,10 +69,12 @@ enum GetCapability: TPMCommand {
         case .pcrProperties:
             let tags = Capabilities.pcrPropertyTags.filter { $0.rawValue >= property }
             let (list, more) = page(tags, limit: min(count, TPMLTaggedPCRProperty.maxCount))
-            return Response(moreData: more,
-                            capabilityData: .pcrProperties(try TPMLTaggedPCRProperty(list.map(Capabilities.pcrProperty))))
+            return Response(
+                moreData: more,
+                capabilityData: .pcrProperties(try TPMLTaggedPCRProperty(list.map(Capabilities.pcrProperty))))
         case .tpmProperties:
-            let (list, more) = tpm.tpmProperties(startingAt: property, limit: min(count, TPMLTaggedTPMProperty.maxCount))
+            let (list, more) = tpm.tpmProperties(
+                startingAt: property, limit: min(count, TPMLTaggedTPMProperty.maxCount))
             return Response(moreData: more, capabilityData: .tpmProperties(try TPMLTaggedTPMProperty(list)))
         case .eccCurves:
             let curves = Capabilities.eccCurves.filter { UInt32($0.rawValue) >= property }

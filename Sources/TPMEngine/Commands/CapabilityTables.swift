@@ -11,7 +11,8 @@ enum Capabilities {
 
     /// TPMA_ALGORITHM of each algorithm this TPM may implement.
     private static let algorithmAttributes: [TPMAlgID: TPMAAlgorithm] = [
-        .rsa: [.asymmetric, .object], .ecc: [.asymmetric, .object], .keyedHash: [.hash, .object, .signing, .encrypting],
+        .rsa: [.asymmetric, .object], .ecc: [.asymmetric, .object],
+        .keyedHash: [.hash, .object, .signing, .encrypting],
         .symCipher: [.object], .sha1: [.hash], .sha256: [.hash], .sha384: [.hash], .sha512: [.hash],
         .hmac: [.hash, .signing], .aes: [.symmetric], .xor: [.symmetric, .hash], .mgf1: [.hash, .method],
         .kdf1SP800_56A: [.hash, .method], .kdf1SP800_108: [.hash, .method], .rsassa: [.asymmetric, .signing],
@@ -24,7 +25,9 @@ enum Capabilities {
     static let eccCurves: [TPMECCCurve] = TPMImplementation.eccCurves
 
     /// Permanent handles a client can name, ascending (ms-tpm `NextPermanentHandle`).
-    static let permanentHandles: [TPMHandle] = [.owner, .null, .password, .lockout, .endorsement, .platform, .platformNV]
+    static let permanentHandles: [TPMHandle] = [
+        .owner, .null, .password, .lockout, .endorsement, .platform, .platformNV,
+    ]
 
     /// TPM_PT_PCR groups this TPM reports, ascending.
     static let pcrPropertyTags: [TPMPTPCR] = [

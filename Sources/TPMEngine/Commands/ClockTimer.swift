@@ -16,7 +16,7 @@ enum ReadClock: TPMCommand {
         func marshal(into writer: inout TPMWriter) { currentTime.marshal(into: &writer) }
     }
 
-    static func run(_ request: NoParameters, _ command: CommandEnvironment, _ tpm: inout TPMEngine) throws(TPMRC) -> Response {
+    static func run(_ request: NoParameters, _ command: CommandInfo, _ tpm: inout TPMEngine) throws(TPMRC) -> Response {
         Response(currentTime: TPMSTimeInfo(time: tpm.time, clockInfo: tpm.clockInfo))
     }
 }

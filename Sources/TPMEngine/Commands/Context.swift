@@ -25,7 +25,7 @@ enum FlushContext: TPMCommand {
         }
     }
 
-    static func run(_ request: Request, _ command: CommandEnvironment, _ tpm: inout TPMEngine) throws(TPMRC) -> NoParameters {
+    static func run(_ request: Request, _ command: CommandInfo, _ tpm: inout TPMEngine) throws(TPMRC) -> NoParameters {
         let handle = request.flushHandle
         switch handle.type {
         case .transient where tpm.objects[handle] != nil:

@@ -37,10 +37,11 @@ enum Hash: TPMCommand {
         }
     }
 
-    static func run(_ request: Request, _ command: CommandEnvironment, _ tpm: inout TPMEngine) throws(TPMRC) -> Response {
+    static func run(_ request: Request, _ command: CommandInfo, _ tpm: inout TPMEngine) throws(TPMRC) -> Response {
         let digest = try TPM2BDigest(TPMHash.digest(request.hashAlg, request.data.buffer))
         // Unlike a sequence, short data may earn a ticket; only a TPM_GENERATED_VALUE prefix is refused.
-        let safe = request.data.count < HashSequence.generatedValue.count || HashSequence.isTicketSafe(request.data.buffer)
+        let safe =
+            request.data.count < HashSequence.generatedValue.count || HashSequence.isTicketSafe(request.data.buffer)
         let ticket = try tpm.hashcheckTicket(request.hierarchy, hashAlg: request.hashAlg, digest: digest, safe: safe)
         return Response(outHash: digest, validation: ticket)
     }
@@ -68,7 +69,7 @@ enum HashSequenceStart: TPMCommand {
         func marshal(into writer: inout TPMWriter) {}
     }
 
-    static func run(_ request: Request, _ command: CommandEnvironment, _ tpm: inout TPMEngine) throws(TPMRC) -> Response {
+    static func run(_ request: Request, _ command: CommandInfo, _ tpm: inout TPMEngine) throws(TPMRC) -> Response {
         let kind: LoadedObject.Kind
         if let hashAlg = request.hashAlg {
             kind = .hashSequence(HashSequence(state: TPMHashState(hashAlg)))
@@ -93,7 +94,7 @@ enum SequenceUpdate: TPMCommand {
         init(parameters: inout ParameterReader) throws(TPMRC) { buffer = try parameters.next() }
     }
 
-    static func run(_ request: Request, _ command: CommandEnvironment, _ tpm: inout TPMEngine) throws(TPMRC) -> NoParameters {
+    static func run(_ request: Request, _ command: CommandInfo, _ tpm: inout TPMEngine) throws(TPMRC) -> NoParameters {
         let handle = command.handles[0]
         guard var object = tpm.objects[handle] else { throw .referenceHandle(0) }
         switch object.kind {
@@ -130,7 +131,7 @@ enum SequenceComplete: TPMCommand {
 
     typealias Response = Hash.Response
 
-    static func run(_ request: Request, _ command: CommandEnvironment, _ tpm: inout TPMEngine) throws(TPMRC) -> Response {
+    static func run(_ request: Request, _ command: CommandInfo, _ tpm: inout TPMEngine) throws(TPMRC) -> Response {
         let handle = command.handles[0]
         guard case .hashSequence(var sequence) = tpm.objects[handle]?.kind else {
             throw TPMRC.mode.atHandle(1)
@@ -141,8 +142,9 @@ enum SequenceComplete: TPMCommand {
             sequence.ticketSafe = HashSequence.isTicketSafe(request.buffer.buffer)
         }
         let digest = try TPM2BDigest(sequence.state.finalize())
-        let ticket = try tpm.hashcheckTicket(request.hierarchy, hashAlg: sequence.state.algorithm, digest: digest,
-                                             safe: sequence.ticketSafe)
+        let ticket = try tpm.hashcheckTicket(
+            request.hierarchy, hashAlg: sequence.state.algorithm, digest: digest,
+            safe: sequence.ticketSafe)
         tpm.objects.remove(handle)
         return Response(outHash: digest, validation: ticket)
     }
@@ -164,7 +166,7 @@ enum EventSequenceComplete: TPMCommand {
 
     typealias Response = PCREvent.Response
 
-    static func run(_ request: Request, _ command: CommandEnvironment, _ tpm: inout TPMEngine) throws(TPMRC) -> Response {
+    static func run(_ request: Request, _ command: CommandInfo, _ tpm: inout TPMEngine) throws(TPMRC) -> Response {
         let pcrHandle = command.handles[0]
         let sequenceHandle = command.handles[1]
         guard case .eventSequence(var states) = tpm.objects[sequenceHandle]?.kind else {
@@ -193,8 +195,10 @@ enum EventSequenceComplete: TPMCommand {
 extension TPMEngine {
     /// A TPMT_TK_HASHCHECK — Part 3, 15.4 and Part 1, 12.4: HMAC_SHA512(proof(hierarchy),
     /// TPM_ST_HASHCHECK || hashAlg || digest); a null ticket for TPM_RH_NULL or unsafe data.
-    func hashcheckTicket(_ hierarchy: TPMHandle, hashAlg: TPMIAlgHash, digest: TPM2BDigest,
-                         safe: Bool) throws(TPMRC) -> TPMTTKHashcheck {
+    func hashcheckTicket(
+        _ hierarchy: TPMHandle, hashAlg: TPMIAlgHash, digest: TPM2BDigest,
+        safe: Bool
+    ) throws(TPMRC) -> TPMTTKHashcheck {
         guard hierarchy != .null, safe, let proof = proof(of: hierarchy) else { return .null }
         var writer = TPMWriter()
         TPMST.hashcheck.marshal(into: &writer)

@@ -19,7 +19,9 @@ enum Clear: TPMCommand {
     static let handles = [HandleSpec(.permanent(allowed: clearAuthorities), auth: .user)]
     static let flags: CommandFlags = [.nvWrite, .extensive, .physicalPresence]
 
-    static func run(_ request: NoParameters, _ command: CommandEnvironment, _ tpm: inout TPMEngine) throws(TPMRC) -> NoParameters {
+    static func run(
+        _ request: NoParameters, _ command: CommandInfo, _ tpm: inout TPMEngine
+    ) throws(TPMRC) -> NoParameters {
         guard !tpm.permanent.disableClear else { throw .disabled }
         tpm.clearOwnerHierarchies()
         return NoParameters()
@@ -39,7 +41,7 @@ enum ClearControl: TPMCommand {
         init(parameters: inout ParameterReader) throws(TPMRC) { disable = try parameters.next() }
     }
 
-    static func run(_ request: Request, _ command: CommandEnvironment, _ tpm: inout TPMEngine) throws(TPMRC) -> NoParameters {
+    static func run(_ request: Request, _ command: CommandInfo, _ tpm: inout TPMEngine) throws(TPMRC) -> NoParameters {
         guard !(command.handles[0] == .lockout && !request.disable) else { throw .authFail }
         tpm.permanent.disableClear = request.disable
         tpm.durableStateChanged = true

@@ -24,7 +24,7 @@ enum PCRExtend: TPMCommand {
         init(parameters: inout ParameterReader) throws(TPMRC) { digests = try parameters.next() }
     }
 
-    static func run(_ request: Request, _ command: CommandEnvironment, _ tpm: inout TPMEngine) throws(TPMRC) -> NoParameters {
+    static func run(_ request: Request, _ command: CommandInfo, _ tpm: inout TPMEngine) throws(TPMRC) -> NoParameters {
         let handle = command.handles[0]
         guard handle != .null else { return NoParameters() }
         let pcr = Int(handle.rawValue)
@@ -54,7 +54,7 @@ enum PCREvent: TPMCommand {
         func marshal(into writer: inout TPMWriter) { digests.marshal(into: &writer) }
     }
 
-    static func run(_ request: Request, _ command: CommandEnvironment, _ tpm: inout TPMEngine) throws(TPMRC) -> Response {
+    static func run(_ request: Request, _ command: CommandInfo, _ tpm: inout TPMEngine) throws(TPMRC) -> Response {
         let handle = command.handles[0]
         let pcr = handle == .null ? nil : Int(handle.rawValue)
         if let pcr {
@@ -92,7 +92,7 @@ enum PCRRead: TPMCommand {
         }
     }
 
-    static func run(_ request: Request, _ command: CommandEnvironment, _ tpm: inout TPMEngine) throws(TPMRC) -> Response {
+    static func run(_ request: Request, _ command: CommandInfo, _ tpm: inout TPMEngine) throws(TPMRC) -> Response {
         var selections = request.pcrSelectionIn.elements
         var values: [TPM2BDigest] = []
         var full = false
@@ -107,8 +107,9 @@ enum PCRRead: TPMCommand {
                 full = values.count == TPMLDigest.maxCount
             }
         }
-        return Response(pcrUpdateCounter: tpm.stateReset.pcrCounter, pcrSelectionOut: try TPMLPCRSelection(selections),
-                        pcrValues: try TPMLDigest(values))
+        return Response(
+            pcrUpdateCounter: tpm.stateReset.pcrCounter, pcrSelectionOut: try TPMLPCRSelection(selections),
+            pcrValues: try TPMLDigest(values))
     }
 }
 
@@ -120,7 +121,9 @@ enum PCRReset: TPMCommand {
     static let handles = [HandleSpec(.pcr(allowNull: false), auth: .user)]
     static let flags: CommandFlags = [.nvWrite]
 
-    static func run(_ request: NoParameters, _ command: CommandEnvironment, _ tpm: inout TPMEngine) throws(TPMRC) -> NoParameters {
+    static func run(
+        _ request: NoParameters, _ command: CommandInfo, _ tpm: inout TPMEngine
+    ) throws(TPMRC) -> NoParameters {
         let pcr = Int(command.handles[0].rawValue)
         let attributes = PCRAttributes.table[pcr]
         guard attributes.allowsReset(at: command.locality) else { throw .locality }
@@ -162,7 +165,7 @@ enum PCRAllocate: TPMCommand {
     /// Bytes of PCR storage: 24 PCRs in each implemented bank (what libtpms reports as sizeAvailable).
     static let sizeAvailable = UInt32(PCRAttributes.count * TPMIAlgHash.implemented.reduce(0) { $0 + $1.digestSize })
 
-    static func run(_ request: Request, _ command: CommandEnvironment, _ tpm: inout TPMEngine) throws(TPMRC) -> Response {
+    static func run(_ request: Request, _ command: CommandInfo, _ tpm: inout TPMEngine) throws(TPMRC) -> Response {
         var allocation = tpm.permanent.pcrAllocation
         for selection in request.pcrAllocation.elements {
             if let index = allocation.firstIndex(where: { $0.hash == selection.hash }) {
@@ -176,8 +179,9 @@ enum PCRAllocate: TPMCommand {
         tpm.permanent.pcrAllocation = allocation
         tpm.pcrReconfigured = true
         tpm.durableStateChanged = true
-        return Response(allocationSuccess: true, maxPCR: UInt32(PCRAttributes.count), sizeNeeded: UInt32(sizeNeeded),
-                        sizeAvailable: sizeAvailable)
+        return Response(
+            allocationSuccess: true, maxPCR: UInt32(PCRAttributes.count), sizeNeeded: UInt32(sizeNeeded),
+            sizeAvailable: sizeAvailable)
     }
 }
 

@@ -23,7 +23,7 @@ enum GetRandom: TPMCommand {
         func marshal(into writer: inout TPMWriter) { randomBytes.marshal(into: &writer) }
     }
 
-    static func run(_ request: Request, _ command: CommandEnvironment, _ tpm: inout TPMEngine) throws(TPMRC) -> Response {
+    static func run(_ request: Request, _ command: CommandInfo, _ tpm: inout TPMEngine) throws(TPMRC) -> Response {
         let count = min(Int(request.bytesRequested), TPM2BDigest.maxSize)
         return Response(randomBytes: try TPM2BDigest(tpm.random(count)))
     }
@@ -39,9 +39,10 @@ enum StirRandom: TPMCommand {
         init(parameters: inout ParameterReader) throws(TPMRC) { inData = try parameters.next() }
     }
 
-    static func run(_ request: Request, _ command: CommandEnvironment, _ tpm: inout TPMEngine) throws(TPMRC) -> NoParameters {
-        tpm.drbg.reseed(entropy: tpm.platform.entropySource.entropy(count: CTRDRBG.seedLength),
-                        additionalInput: request.inData.buffer)
+    static func run(_ request: Request, _ command: CommandInfo, _ tpm: inout TPMEngine) throws(TPMRC) -> NoParameters {
+        tpm.drbg.reseed(
+            entropy: tpm.platform.entropySource.entropy(count: CTRDRBG.seedLength),
+            additionalInput: request.inData.buffer)
         return NoParameters()
     }
 }

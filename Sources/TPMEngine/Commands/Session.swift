@@ -47,7 +47,7 @@ enum StartAuthSession: TPMCommand {
         func marshal(into writer: inout TPMWriter) { nonceTPM.marshal(into: &writer) }
     }
 
-    static func run(_ request: Request, _ command: CommandEnvironment, _ tpm: inout TPMEngine) throws(TPMRC) -> Response {
+    static func run(_ request: Request, _ command: CommandInfo, _ tpm: inout TPMEngine) throws(TPMRC) -> Response {
         let nonceCaller = request.nonceCaller.buffer
         guard (16...request.authHash.digestSize).contains(nonceCaller.count) else { throw TPMRC.size.atParameter(1) }
         guard request.encryptedSalt.isEmpty else { throw TPMRC.value.atParameter(2) }
@@ -58,17 +58,20 @@ enum StartAuthSession: TPMCommand {
         let nonceTPM = tpm.random(nonceCaller.count)
         var sessionKey: [UInt8] = []
         if bind != .null {
-            sessionKey = KDF.kdfa(request.authHash, key: tpm.authValue(of: bind), label: "ATH", contextU: nonceTPM,
-                                  contextV: nonceCaller, bits: request.authHash.digestSize * 8)
+            sessionKey = KDF.kdfa(
+                request.authHash, key: tpm.authValue(of: bind), label: "ATH", contextU: nonceTPM,
+                contextV: nonceCaller, bits: request.authHash.digestSize * 8)
         }
-        let kind: AuthSession.Kind = switch request.sessionType {
-        case .hmac: .hmac
-        case .policy: .policy
-        default: .trial
-        }
+        let kind: AuthSession.Kind =
+            switch request.sessionType {
+            case .hmac: .hmac
+            case .policy: .policy
+            default: .trial
+            }
         let daBound = bind != .null && !tpm.isDictionaryAttackExempt(bind)
         let session = AuthSession(
-            kind: kind, authHash: request.authHash, nonceTPM: nonceTPM, sessionKey: sessionKey, symmetric: request.symmetric,
+            kind: kind, authHash: request.authHash, nonceTPM: nonceTPM, sessionKey: sessionKey,
+            symmetric: request.symmetric,
             boundEntity: bind != .null && kind == .hmac ? tpm.boundEntity(of: bind) : nil,
             isDictionaryAttackBound: daBound, isLockoutBound: daBound && bind == .lockout,
             policyDigest: [UInt8](repeating: 0, count: request.authHash.digestSize))

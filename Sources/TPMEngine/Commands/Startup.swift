@@ -23,7 +23,7 @@ enum Startup: TPMCommand {
         }
     }
 
-    static func run(_ request: Request, _ command: CommandEnvironment, _ tpm: inout TPMEngine) throws(TPMRC) -> NoParameters {
+    static func run(_ request: Request, _ command: CommandInfo, _ tpm: inout TPMEngine) throws(TPMRC) -> NoParameters {
         try tpm.startup(request.startupType, locality: command.locality)
         return NoParameters()
     }
@@ -43,7 +43,7 @@ enum Shutdown: TPMCommand {
         }
     }
 
-    static func run(_ request: Request, _ command: CommandEnvironment, _ tpm: inout TPMEngine) throws(TPMRC) -> NoParameters {
+    static func run(_ request: Request, _ command: CommandInfo, _ tpm: inout TPMEngine) throws(TPMRC) -> NoParameters {
         try tpm.shutdown(request.shutdownType)
         return NoParameters()
     }

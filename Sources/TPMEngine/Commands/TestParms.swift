@@ -22,8 +22,10 @@ enum TestParms: TPMCommand {
         init(parameters reader: inout ParameterReader) throws(TPMRC) { parameters = try reader.next() }
     }
 
-    static func run(_ request: Request, _ command: CommandEnvironment,
-                    _ tpm: inout TPMEngine) throws(TPMRC) -> NoParameters {
+    static func run(
+        _ request: Request, _ command: CommandInfo,
+        _ tpm: inout TPMEngine
+    ) throws(TPMRC) -> NoParameters {
         NoParameters()
     }
 }

@@ -21,7 +21,7 @@ enum SelfTest: TPMCommand {
         init(parameters: inout ParameterReader) throws(TPMRC) { fullTest = try parameters.next() }
     }
 
-    static func run(_ request: Request, _ command: CommandEnvironment, _ tpm: inout TPMEngine) throws(TPMRC) -> NoParameters {
+    static func run(_ request: Request, _ command: CommandInfo, _ tpm: inout TPMEngine) throws(TPMRC) -> NoParameters {
         tpm.selfTestDone = true
         return NoParameters()
     }
@@ -42,7 +42,7 @@ enum IncrementalSelfTest: TPMCommand {
         func marshal(into writer: inout TPMWriter) { toDoList.marshal(into: &writer) }
     }
 
-    static func run(_ request: Request, _ command: CommandEnvironment, _ tpm: inout TPMEngine) throws(TPMRC) -> Response {
+    static func run(_ request: Request, _ command: CommandInfo, _ tpm: inout TPMEngine) throws(TPMRC) -> Response {
         Response(toDoList: try TPMLAlg([]))
     }
 }
@@ -61,7 +61,7 @@ enum GetTestResult: TPMCommand {
         }
     }
 
-    static func run(_ request: NoParameters, _ command: CommandEnvironment, _ tpm: inout TPMEngine) throws(TPMRC) -> Response {
+    static func run(_ request: NoParameters, _ command: CommandInfo, _ tpm: inout TPMEngine) throws(TPMRC) -> Response {
         Response(outData: .empty, testResult: .success)
     }
 }

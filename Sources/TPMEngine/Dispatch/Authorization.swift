@@ -21,8 +21,10 @@ extension TPMEngine {
     ///
     /// Session-specific failures carry `TPM_RC_S + n`; a handle that needs authorization without a session
     /// gives TPM_RC_AUTH_MISSING. `parameters` are the command's parameter bytes as received (for cpHash).
-    mutating func authorize(_ reader: inout TPMReader, code: TPMCC, handles: [TPMHandle], descriptor: CommandDescriptor,
-                            parameters: [UInt8]) throws(TPMRC) -> [SessionEntry] {
+    mutating func authorize(
+        _ reader: inout TPMReader, code: TPMCC, handles: [TPMHandle], descriptor: CommandDescriptor,
+        parameters: [UInt8]
+    ) throws(TPMRC) -> [SessionEntry] {
         guard !descriptor.flags.contains(.noSessions) else { throw .authContext }
         var entries = try readSessions(&reader)
 
@@ -50,7 +52,8 @@ extension TPMEngine {
                 try checkLockedOut(lockoutAuth: session.isLockoutBound)
             }
             do throws(TPMRC) {
-                let cpHash = SessionHMAC.commandParameterHash(session.authHash, code: code, names: names, parameters: parameters)
+                let cpHash = SessionHMAC.commandParameterHash(
+                    session.authHash, code: code, names: names, parameters: parameters)
                 try checkSessionAuthorization(&entries, index: index, session: session, code: code, cpHash: cpHash)
             } catch {
                 throw error.atSession(number)
@@ -83,13 +86,17 @@ extension TPMEngine {
             }
             var hmac: [UInt8] = []
             if !(session.sessionKey.isEmpty && key.isEmpty && entry.command.hmac.isEmpty) {
-                let rpHash = SessionHMAC.responseParameterHash(session.authHash, code: code, parameters: responseParameters)
-                hmac = SessionHMAC.hmac(session.authHash, sessionKey: session.sessionKey, authValue: key,
-                                        parameterHash: rpHash, nonceNewer: session.nonceTPM,
-                                        nonceOlder: entry.command.nonce.buffer, attributes: attributes)
+                let rpHash = SessionHMAC.responseParameterHash(
+                    session.authHash, code: code, parameters: responseParameters)
+                hmac = SessionHMAC.hmac(
+                    session.authHash, sessionKey: session.sessionKey, authValue: key,
+                    parameterHash: rpHash, nonceNewer: session.nonceTPM,
+                    nonceOlder: entry.command.nonce.buffer, attributes: attributes)
             }
-            responses.append(TPMSAuthResponse(nonce: (try? TPM2BNonce(session.nonceTPM)) ?? .empty,
-                                              sessionAttributes: attributes, hmac: (try? TPM2BAuth(hmac)) ?? .empty))
+            responses.append(
+                TPMSAuthResponse(
+                    nonce: (try? TPM2BNonce(session.nonceTPM)) ?? .empty,
+                    sessionAttributes: attributes, hmac: (try? TPM2BAuth(hmac)) ?? .empty))
             if !attributes.contains(.continueSession) {
                 sessions.remove(entry.command.sessionHandle)
             }
@@ -148,7 +155,9 @@ extension TPMEngine {
 
     // MARK: - Checks (ms-tpm CheckAuthSession)
 
-    private mutating func checkPasswordAuthorization(_ password: TPM2BAuth, for handle: TPMHandle, code: TPMCC) throws(TPMRC) {
+    private mutating func checkPasswordAuthorization(
+        _ password: TPM2BAuth, for handle: TPMHandle, code: TPMCC
+    ) throws(TPMRC) {
         try checkPhysicalPresence(handle, code: code)
         if !isDictionaryAttackExempt(handle) {
             try checkLockedOut(lockoutAuth: handle == .lockout)
@@ -158,8 +167,10 @@ extension TPMEngine {
         }
     }
 
-    private mutating func checkSessionAuthorization(_ entries: inout [SessionEntry], index: Int, session: AuthSession,
-                                                    code: TPMCC, cpHash: [UInt8]) throws(TPMRC) {
+    private mutating func checkSessionAuthorization(
+        _ entries: inout [SessionEntry], index: Int, session: AuthSession,
+        code: TPMCC, cpHash: [UInt8]
+    ) throws(TPMRC) {
         let entry = entries[index]
         guard let handle = entry.associatedHandle else {
             // A session without an entity to authorize must encrypt or audit; those are not supported yet.
@@ -178,9 +189,10 @@ extension TPMEngine {
         let key = entries[index].includeAuth ? authValue(of: handle) : []
         var expected: [UInt8] = []
         if !(session.sessionKey.isEmpty && key.isEmpty && entry.command.hmac.isEmpty) {
-            expected = SessionHMAC.hmac(session.authHash, sessionKey: session.sessionKey, authValue: key,
-                                        parameterHash: cpHash, nonceNewer: entry.command.nonce.buffer,
-                                        nonceOlder: session.nonceTPM, attributes: entry.command.sessionAttributes)
+            expected = SessionHMAC.hmac(
+                session.authHash, sessionKey: session.sessionKey, authValue: key,
+                parameterHash: cpHash, nonceNewer: entry.command.nonce.buffer,
+                nonceOlder: session.nonceTPM, attributes: entry.command.sessionAttributes)
         }
         guard SessionHMAC.equal(entry.command.hmac.buffer, expected) else {
             throw registerAuthorizationFailure(handle, session: session, includedAuth: entries[index].includeAuth)

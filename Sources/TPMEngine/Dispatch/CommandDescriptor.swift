@@ -64,7 +64,7 @@ public struct CommandDescriptor: Sendable {
     public let handles: [HandleSpec]
     public let flags: CommandFlags
     public let hasResponseHandle: Bool
-    let execute: @Sendable (inout ParameterReader, CommandEnvironment, inout TPMEngine) throws(TPMRC) -> (TPMHandle?, [UInt8])
+    let execute: @Sendable (inout ParameterReader, CommandInfo, inout TPMEngine) throws(TPMRC) -> (TPMHandle?, [UInt8])
 
     init<C: TPMCommand>(_ command: C.Type, responseHandle: Bool = false) {
         code = C.code

@@ -52,22 +52,26 @@ extension TPMEngine {
             // At least one minimal session (handle 4 + nonce 2 + attributes 1 + hmac 2), and no more than what is left.
             guard authSize >= 9, authSize <= reader.remaining else { throw .size }
             var authReader = try reader.readSubReader(count: Int(authSize))
-            authorizations = try authorize(&authReader, code: code, handles: handles, descriptor: descriptor,
-                                           parameters: reader.peekRemaining())
+            authorizations = try authorize(
+                &authReader, code: code, handles: handles, descriptor: descriptor,
+                parameters: reader.peekRemaining())
         } else if descriptor.handles.contains(where: { $0.auth != .none }) {
             throw .authMissing
         }
 
-        let environment = CommandEnvironment(code: code, tag: tag, handles: handles, locality: locality)
+        let info = CommandInfo(code: code, tag: tag, handles: handles, locality: locality)
         var parameters = ParameterReader(reader)
-        let (responseHandle, responseParameters) = try descriptor.execute(&parameters, environment, &self)
+        let (responseHandle, responseParameters) = try descriptor.execute(&parameters, info, &self)
 
         let responses = respond(to: authorizations, code: code, responseParameters: responseParameters)
-        return buildResponse(tag: tag, handle: responseHandle, parameters: responseParameters, authorizations: responses)
+        return buildResponse(
+            tag: tag, handle: responseHandle, parameters: responseParameters, authorizations: responses)
     }
 
-    private func buildResponse(tag: TPMST, handle: TPMHandle?, parameters: [UInt8],
-                               authorizations: [TPMSAuthResponse]) -> [UInt8] {
+    private func buildResponse(
+        tag: TPMST, handle: TPMHandle?, parameters: [UInt8],
+        authorizations: [TPMSAuthResponse]
+    ) -> [UInt8] {
         var writer = TPMWriter(capacity: 16 + parameters.count)
         tag.marshal(into: &writer)
         writer.writeInteger(UInt32(0))
@@ -119,8 +123,9 @@ extension TPMEngine {
             guard handle.type == .transient || handle.type == .persistent || handle == .null else { throw .value }
         case .entityOrNull:
             let permanent: Set<TPMHandle> = [.owner, .endorsement, .platform, .lockout, .null]
-            guard permanent.contains(handle) || [TPMHT.transient, .persistent, .nvIndex].contains(handle.type)
-                || handle.rawValue <= UInt32(PCRAttributes.lastIndex)
+            guard
+                permanent.contains(handle) || [TPMHT.transient, .persistent, .nvIndex].contains(handle.type)
+                    || handle.rawValue <= UInt32(PCRAttributes.lastIndex)
             else { throw .value }
         case .context:
             guard [TPMHT.transient, .hmacSession, .policySession].contains(handle.type) else { throw .value }

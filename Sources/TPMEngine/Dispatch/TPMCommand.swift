@@ -27,7 +27,7 @@ protocol TPMCommand: SendableMetatype {
     static var code: TPMCC { get }
     static var handles: [HandleSpec] { get }
     static var flags: CommandFlags { get }
-    static func run(_ request: Request, _ command: CommandEnvironment, _ tpm: inout TPMEngine) throws(TPMRC) -> Response
+    static func run(_ request: Request, _ command: CommandInfo, _ tpm: inout TPMEngine) throws(TPMRC) -> Response
 }
 
 extension TPMCommand {
@@ -85,7 +85,7 @@ struct ParameterReader {
 }
 
 /// What a handler learns about the command besides its parameters.
-struct CommandEnvironment {
+struct CommandInfo {
     let code: TPMCC
     let tag: TPMST
     /// The handle area, validated and resolved, in order.

@@ -38,8 +38,10 @@ public struct PermanentState: Hashable, Sendable {
     /// default, since this TPM does not implement TPM2_PP_Commands itself.
     public var ppCommands: Set<TPMCC> = []
 
-    public init(endorsementSeed: [UInt8], storageSeed: [UInt8], platformSeed: [UInt8], endorsementProof: [UInt8],
-                storageProof: [UInt8], platformProof: [UInt8], pcrAllocation: [TPMSPCRSelection]) {
+    public init(
+        endorsementSeed: [UInt8], storageSeed: [UInt8], platformSeed: [UInt8], endorsementProof: [UInt8],
+        storageProof: [UInt8], platformProof: [UInt8], pcrAllocation: [TPMSPCRSelection]
+    ) {
         self.endorsementSeed = endorsementSeed
         self.storageSeed = storageSeed
         self.platformSeed = platformSeed
@@ -122,8 +124,10 @@ public struct SavedState: Hashable, Sendable {
     /// Startup at locality 3 (Part 3, 9.3.1): a Resume must use the same locality.
     public var startupLocality3: Bool
 
-    public init(stateClear: StateClearData, stateReset: StateResetData, pcrValues: [TPMIAlgHash: [[UInt8]]],
-                startupLocality3: Bool) {
+    public init(
+        stateClear: StateClearData, stateReset: StateResetData, pcrValues: [TPMIAlgHash: [[UInt8]]],
+        startupLocality3: Bool
+    ) {
         self.stateClear = stateClear
         self.stateReset = stateReset
         self.pcrValues = pcrValues

@@ -22,8 +22,11 @@ extension TPMEngine {
                 let property = try? reader.readInteger(as: UInt32.self),
                 let count = try? reader.readInteger(as: UInt32.self)
             else { return ResponseHeader.errorResponse(.failure) }
-            let (list, more) = tpmProperties(startingAt: property, limit: min(Int(count), TPMLTaggedTPMProperty.maxCount))
-            guard let properties = try? TPMLTaggedTPMProperty(list) else { return ResponseHeader.errorResponse(.failure) }
+            let (list, more) = tpmProperties(
+                startingAt: property, limit: min(Int(count), TPMLTaggedTPMProperty.maxCount))
+            guard let properties = try? TPMLTaggedTPMProperty(list) else {
+                return ResponseHeader.errorResponse(.failure)
+            }
             GetCapability.Response(moreData: more, capabilityData: .tpmProperties(properties)).marshal(into: &writer)
         default:
             return ResponseHeader.errorResponse(.failure)

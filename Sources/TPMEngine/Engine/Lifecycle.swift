@@ -72,8 +72,9 @@ extension TPMEngine {
         guard !(pcrReconfigured && type == .state) else { throw TPMRC.type.atParameter(1) }
         permanent.orderlyState = OrderlyState(rawValue: type.rawValue)
         if type == .state {
-            savedState = SavedState(stateClear: stateClear, stateReset: stateReset,
-                                    pcrValues: pcrs.stateSavedValues(), startupLocality3: startupLocality3)
+            savedState = SavedState(
+                stateClear: stateClear, stateReset: stateReset,
+                pcrValues: pcrs.stateSavedValues(), startupLocality3: startupLocality3)
         } else {
             savedState = nil
         }
@@ -165,7 +166,8 @@ extension TPMEngine {
     }
 
     var clockInfo: TPMSClockInfo {
-        TPMSClockInfo(clock: clock, resetCount: permanent.resetCount, restartCount: stateReset.restartCount,
-                      safe: clockSafe)
+        TPMSClockInfo(
+            clock: clock, resetCount: permanent.resetCount, restartCount: stateReset.restartCount,
+            safe: clockSafe)
     }
 }

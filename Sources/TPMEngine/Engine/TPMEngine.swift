@@ -58,8 +58,9 @@ public struct TPMEngine: TPMCommandExecutor, Sendable {
 
     /// Manufactures a new TPM: draws its seeds and proofs from a DRBG seeded by the platform (Part 1, 14.3).
     public static func manufacture(platform: any TPMPlatform, commandTable: CommandTable = .standard) -> TPMEngine {
-        var drbg = CTRDRBG(entropy: platform.entropySource.entropy(count: CTRDRBG.seedLength),
-                           personalization: Array("swift-vtpm manufacture".utf8))
+        var drbg = CTRDRBG(
+            entropy: platform.entropySource.entropy(count: CTRDRBG.seedLength),
+            personalization: Array("swift-vtpm manufacture".utf8))
         let seeds = (0..<6).map { _ in drbg.generate(Self.seedSize) }
         let allocation = TPMIAlgHash.implemented.map { TPMSPCRSelection(hash: $0, pcrs: 0..<PCRAttributes.count) }
         let manufactured = PermanentState(
@@ -75,13 +76,17 @@ public struct TPMEngine: TPMCommandExecutor, Sendable {
     }
 
     /// Recreates a TPM from its durable state and performs _TPM_Init, as a power-on does.
-    public init(permanent: PermanentState, savedState: SavedState?, platform: any TPMPlatform,
-                commandTable: CommandTable = .standard) {
-        var drbg = CTRDRBG(entropy: platform.entropySource.entropy(count: CTRDRBG.seedLength),
-                           personalization: Array("swift-vtpm instance".utf8))
+    public init(
+        permanent: PermanentState, savedState: SavedState?, platform: any TPMPlatform,
+        commandTable: CommandTable = .standard
+    ) {
+        var drbg = CTRDRBG(
+            entropy: platform.entropySource.entropy(count: CTRDRBG.seedLength),
+            personalization: Array("swift-vtpm instance".utf8))
         self.permanent = permanent
         self.savedState = savedState
-        self.stateReset = StateResetData(nullSeed: drbg.generate(Self.seedSize), nullProof: drbg.generate(Self.seedSize))
+        self.stateReset = StateResetData(
+            nullSeed: drbg.generate(Self.seedSize), nullProof: drbg.generate(Self.seedSize))
         self.pcrs = PCRBanks(allocation: permanent.pcrAllocation)
         self.drbg = RandomPool(drbg)
         self.platform = platform

@@ -26,8 +26,10 @@ extension TPMEngine {
     /// Records a failed authorization of `handle` and returns the code to answer with: TPM_RC_BAD_AUTH
     /// when the failure does not count (DA-exempt entity, or the authValue was not involved), TPM_RC_AUTH_FAIL
     /// when it does (ms-tpm `IncrementLockout`). A session bound to a DA-protected entity always counts.
-    mutating func registerAuthorizationFailure(_ entity: TPMHandle, session: AuthSession?,
-                                               includedAuth: Bool) -> TPMRC {
+    mutating func registerAuthorizationFailure(
+        _ entity: TPMHandle, session: AuthSession?,
+        includedAuth: Bool
+    ) -> TPMRC {
         var handle = entity
         if let session {
             if session.isLockoutBound { handle = .lockout }
@@ -52,7 +54,9 @@ extension TPMEngine {
     /// Heals one failure per recoveryTime and re-enables lockoutAuth after lockoutRecovery
     /// (ms-tpm `DASelfHeal`), measured in Time since the last failure.
     mutating func healDictionaryAttack() {
-        guard permanent.dictionaryAttack.failedTries > 0 || !permanent.dictionaryAttack.lockoutAuthEnabled else { return }
+        guard permanent.dictionaryAttack.failedTries > 0 || !permanent.dictionaryAttack.lockoutAuthEnabled else {
+            return
+        }
         var state = permanent.dictionaryAttack
         let now = time
         if state.recoveryTime != 0, state.failedTries > 0 {

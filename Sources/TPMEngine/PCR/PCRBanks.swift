@@ -17,8 +17,10 @@ public struct PCRBanks: Hashable, Sendable {
     /// Banks for `allocation`, every PCR set to its startup value for `startupLocality`.
     init(allocation: [TPMSPCRSelection]) {
         banks = allocation.map { selection in
-            Bank(hash: selection.hash, allocated: selection,
-                 values: Array(repeating: [UInt8](repeating: 0, count: selection.hash.digestSize), count: PCRAttributes.count))
+            Bank(
+                hash: selection.hash, allocated: selection,
+                values: Array(
+                    repeating: [UInt8](repeating: 0, count: selection.hash.digestSize), count: PCRAttributes.count))
         }
     }
 
@@ -68,7 +70,9 @@ public struct PCRBanks: Hashable, Sendable {
     func stateSavedValues() -> [TPMIAlgHash: [[UInt8]]] {
         var saved: [TPMIAlgHash: [[UInt8]]] = [:]
         for bank in banks {
-            saved[bank.hash] = (0..<PCRAttributes.count).filter { PCRAttributes.table[$0].stateSave }.map { bank.values[$0] }
+            saved[bank.hash] = (0..<PCRAttributes.count).filter { PCRAttributes.table[$0].stateSave }.map {
+                bank.values[$0]
+            }
         }
         return saved
     }

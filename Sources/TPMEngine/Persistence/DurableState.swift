@@ -31,7 +31,9 @@ public struct DurableState: Hashable, Sendable {
         var writer = TPMWriter(capacity: 1024)
         let p = permanent
         record(.seeds, &writer) { w in
-            for value in [p.endorsementSeed, p.storageSeed, p.platformSeed, p.endorsementProof, p.storageProof, p.platformProof] {
+            for value in [
+                p.endorsementSeed, p.storageSeed, p.platformSeed, p.endorsementProof, p.storageProof, p.platformProof,
+            ] {
                 w.writeSizedBytes(value)
             }
         }
@@ -98,11 +100,15 @@ public struct DurableState: Hashable, Sendable {
             }
         }
 
-        let seeds = try decode(.seeds) { r throws(TPMRC) in try (0..<6).map { _ throws(TPMRC) in try r.readSizedBytes() } }
+        let seeds = try decode(.seeds) { r throws(TPMRC) in
+            try (0..<6).map { _ throws(TPMRC) in try r.readSizedBytes() }
+        }
         var permanent = PermanentState(
             endorsementSeed: seeds[0], storageSeed: seeds[1], platformSeed: seeds[2],
             endorsementProof: seeds[3], storageProof: seeds[4], platformProof: seeds[5],
-            pcrAllocation: try decode(.pcrAllocation) { r throws(TPMRC) in try TPMLPCRSelection(unmarshalling: &r).elements })
+            pcrAllocation: try decode(.pcrAllocation) { r throws(TPMRC) in
+                try TPMLPCRSelection(unmarshalling: &r).elements
+            })
         try decode(.hierarchyAuth) { r throws(TPMRC) in
             permanent.ownerAuth = try TPM2BAuth(unmarshalling: &r)
             permanent.endorsementAuth = try TPM2BAuth(unmarshalling: &r)
@@ -134,7 +140,8 @@ public struct DurableState: Hashable, Sendable {
             throw DurableStateError("the PCR allocation does not list every implemented bank")
         }
         self.permanent = permanent
-        self.savedState = records[Tag.savedState.rawValue] == nil
+        self.savedState =
+            records[Tag.savedState.rawValue] == nil
             ? nil : try decode(.savedState) { r throws(TPMRC) in try SavedState(unmarshalling: &r) }
     }
 }
@@ -257,6 +264,7 @@ extension TPMEngine {
 
     /// Powers on a TPM from stored state (_TPM_Init follows, as at any power-on).
     public init(restoring state: DurableState, platform: any TPMPlatform, commandTable: CommandTable = .standard) {
-        self.init(permanent: state.permanent, savedState: state.savedState, platform: platform, commandTable: commandTable)
+        self.init(
+            permanent: state.permanent, savedState: state.savedState, platform: platform, commandTable: commandTable)
     }
 }

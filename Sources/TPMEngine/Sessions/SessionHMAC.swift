@@ -6,7 +6,9 @@ import TPMWire
 /// The digests and HMACs of session-based authorization — Part 1, 18.7, 18.8 and 19.6.
 enum SessionHMAC {
     /// cpHash = H(commandCode || Name₁ || … || Nameₙ || parameters), over the parameters as received.
-    static func commandParameterHash(_ hash: TPMIAlgHash, code: TPMCC, names: [[UInt8]], parameters: [UInt8]) -> [UInt8] {
+    static func commandParameterHash(
+        _ hash: TPMIAlgHash, code: TPMCC, names: [[UInt8]], parameters: [UInt8]
+    ) -> [UInt8] {
         var state = TPMHashState(hash)
         state.update(code.marshalled())
         for name in names {
@@ -27,9 +29,11 @@ enum SessionHMAC {
     }
 
     /// HMAC(sessionKey || authValue, pHash || nonceNewer || nonceOlder || nonceDecrypt || nonceEncrypt || attributes).
-    static func hmac(_ hash: TPMIAlgHash, sessionKey: [UInt8], authValue: [UInt8], parameterHash: [UInt8],
-                     nonceNewer: [UInt8], nonceOlder: [UInt8], extraNonces: [[UInt8]] = [],
-                     attributes: TPMASession) -> [UInt8] {
+    static func hmac(
+        _ hash: TPMIAlgHash, sessionKey: [UInt8], authValue: [UInt8], parameterHash: [UInt8],
+        nonceNewer: [UInt8], nonceOlder: [UInt8], extraNonces: [[UInt8]] = [],
+        attributes: TPMASession
+    ) -> [UInt8] {
         var state = TPMHMACState(hash, key: sessionKey + authValue)
         state.update(parameterHash)
         state.update(nonceNewer)

@@ -38,7 +38,6 @@ extension TPM2BBytes {
     }
 }
 
-
 // MARK: - Buffers (Part 2, 10.4 and 11.1)
 
 /// TPM2B_DIGEST — Part 2, 10.4.2: up to the largest digest (SHA-512, 64 bytes).

@@ -23,8 +23,9 @@ public struct TPM2BIDObject: TPM2BBytes {
 /// (11.4.2): the largest of an RSA block (MAX_RSA_KEY_BYTES, 512), an ECC point (2 × (2 + 66) = 136) and a
 /// symmetric or keyed-hash secret (a TPM2B_DIGEST, 66); 512 bytes.
 public struct TPM2BEncryptedSecret: TPM2BBytes {
-    public static let maxSize = max(TPMImplementation.maxRSAKeyBytes, 2 * (2 + TPM2BECCParameter.maxSize),
-                                    2 + TPM2BDigest.maxSize)
+    public static let maxSize = max(
+        TPMImplementation.maxRSAKeyBytes, 2 * (2 + TPM2BECCParameter.maxSize),
+        2 + TPM2BDigest.maxSize)
     public let buffer: [UInt8]
     public init(_ buffer: [UInt8]) throws(TPMRC) { try Self.validate(buffer); self.buffer = buffer }
 }

@@ -35,7 +35,9 @@ public struct TPMReader: Sendable {
     /// Inlinable (with its storage) because every field of every command goes through it: without
     /// specialization in the caller's module the generic integer operations dominated command time.
     @inlinable
-    public mutating func readInteger<T: FixedWidthInteger & UnsignedInteger>(as type: T.Type = T.self) throws(TPMRC) -> T {
+    public mutating func readInteger<T: FixedWidthInteger & UnsignedInteger>(
+        as type: T.Type = T.self
+    ) throws(TPMRC) -> T {
         let width = T.bitWidth / 8
         guard end - position >= width else { throw .insufficient }
         var value: T = 0

@@ -107,14 +107,18 @@ public struct TPMLAlgProperty: TPMList {
 public struct TPMLTaggedTPMProperty: TPMList {
     public static let maxCount = 127
     public let elements: [TPMSTaggedProperty]
-    public init(_ elements: [TPMSTaggedProperty]) throws(TPMRC) { try Self.validate(elements); self.elements = elements }
+    public init(_ elements: [TPMSTaggedProperty]) throws(TPMRC) {
+        try Self.validate(elements); self.elements = elements
+    }
 }
 
 /// TPML_TAGGED_PCR_PROPERTY — Part 2, 10.9.10.
 public struct TPMLTaggedPCRProperty: TPMList {
     public static let maxCount = 127
     public let elements: [TPMSTaggedPCRSelect]
-    public init(_ elements: [TPMSTaggedPCRSelect]) throws(TPMRC) { try Self.validate(elements); self.elements = elements }
+    public init(_ elements: [TPMSTaggedPCRSelect]) throws(TPMRC) {
+        try Self.validate(elements); self.elements = elements
+    }
 }
 
 /// TPML_ECC_CURVE — Part 2, 10.9.11.

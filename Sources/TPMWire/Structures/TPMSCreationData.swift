@@ -16,8 +16,10 @@ public struct TPMSCreationData: TPMCodable, Hashable, Sendable {
     /// The caller's `outsideInfo`, unchanged.
     public var outsideInfo: TPM2BData
 
-    public init(pcrSelect: TPMLPCRSelection, pcrDigest: TPM2BDigest, locality: TPMALocality, parentNameAlg: TPMAlgID,
-                parentName: TPM2BName, parentQualifiedName: TPM2BName, outsideInfo: TPM2BData) {
+    public init(
+        pcrSelect: TPMLPCRSelection, pcrDigest: TPM2BDigest, locality: TPMALocality, parentNameAlg: TPMAlgID,
+        parentName: TPM2BName, parentQualifiedName: TPM2BName, outsideInfo: TPM2BData
+    ) {
         self.pcrSelect = pcrSelect
         self.pcrDigest = pcrDigest
         self.locality = locality

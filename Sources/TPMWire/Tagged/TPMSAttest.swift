@@ -74,8 +74,10 @@ public struct TPMSAttest: TPMCodable, Hashable, Sendable {
     public var firmwareVersion: UInt64
     public var attested: TPMUAttest
 
-    public init(qualifiedSigner: TPM2BName, extraData: TPM2BData, clockInfo: TPMSClockInfo, firmwareVersion: UInt64,
-                attested: TPMUAttest) {
+    public init(
+        qualifiedSigner: TPM2BName, extraData: TPM2BData, clockInfo: TPMSClockInfo, firmwareVersion: UInt64,
+        attested: TPMUAttest
+    ) {
         self.qualifiedSigner = qualifiedSigner
         self.extraData = extraData
         self.clockInfo = clockInfo
@@ -88,7 +90,8 @@ public struct TPMSAttest: TPMCodable, Hashable, Sendable {
 
     /// The largest marshalled TPMS_ATTEST: the fixed fields with full names and data, then the largest
     /// member, TPMS_NV_CERTIFY_INFO with a full TPM2B_MAX_NV_BUFFER.
-    public static let maxMarshalledSize = 4 + 2 + (2 + TPM2BName.maxSize) + (2 + TPM2BData.maxSize)
+    public static let maxMarshalledSize =
+        4 + 2 + (2 + TPM2BName.maxSize) + (2 + TPM2BData.maxSize)
         + (8 + 4 + 4 + 1) + 8 + (2 + TPM2BName.maxSize) + 2 + (2 + TPM2BMaxNVBuffer.maxSize)
 
     public func marshal(into writer: inout TPMWriter) {

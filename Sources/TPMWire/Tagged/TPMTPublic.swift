@@ -57,8 +57,10 @@ public struct TPMTPublic: TPMCodable, Hashable, Sendable {
     public var authPolicy: TPM2BDigest
     public var details: TPMPublicDetails
 
-    public init(nameAlg: TPMIAlgHash?, objectAttributes: TPMAObject, authPolicy: TPM2BDigest = .empty,
-                details: TPMPublicDetails) {
+    public init(
+        nameAlg: TPMIAlgHash?, objectAttributes: TPMAObject, authPolicy: TPM2BDigest = .empty,
+        details: TPMPublicDetails
+    ) {
         self.nameAlg = nameAlg
         self.objectAttributes = objectAttributes
         self.authPolicy = authPolicy

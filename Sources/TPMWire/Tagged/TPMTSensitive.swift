@@ -62,9 +62,12 @@ public struct TPMTSensitive: TPMCodable, Hashable, Sendable {
 
     /// The largest marshalled TPMT_SENSITIVE at our limits: type, two digests and the largest member
     /// (an RSA prime, MAX_RSA_KEY_BYTES / 2).
-    public static let maxMarshalledSize = 2 + (2 + TPM2BAuth.maxSize) + (2 + TPM2BDigest.maxSize)
-        + 2 + max(TPM2BPrivateKeyRSA.maxSize, TPM2BECCParameter.maxSize, TPM2BSensitiveData.maxSize,
-                  TPM2BSymKey.maxSize)
+    public static let maxMarshalledSize =
+        2 + (2 + TPM2BAuth.maxSize) + (2 + TPM2BDigest.maxSize)
+        + 2
+        + max(
+            TPM2BPrivateKeyRSA.maxSize, TPM2BECCParameter.maxSize, TPM2BSensitiveData.maxSize,
+            TPM2BSymKey.maxSize)
 
     public func marshal(into writer: inout TPMWriter) {
         sensitiveType.marshal(into: &writer)

@@ -15,8 +15,10 @@ public final class InstanceManager: Sendable {
     private let entropySource: any EntropySource
     private let registry = Mutex<[InstanceID: VTPMInstance]>([:])
 
-    public init(stateDirectory: FilePath?, logger: Logger = Logger(label: "vtpm.manager"),
-                entropySource: any EntropySource = SystemEntropySource()) {
+    public init(
+        stateDirectory: FilePath?, logger: Logger = Logger(label: "vtpm.manager"),
+        entropySource: any EntropySource = SystemEntropySource()
+    ) {
         self.stateDirectory = stateDirectory
         self.logger = logger
         self.entropySource = entropySource
@@ -34,15 +36,17 @@ public final class InstanceManager: Sendable {
         let instance: VTPMInstance
         if let loaded = try store?.load() {
             let engine = TPMEngine(restoring: loaded.state, platform: platform)
-            instance = VTPMInstance(id: id, engine: engine, generation: loaded.generation, store: store,
-                                    platform: platform, logger: logger)
+            instance = VTPMInstance(
+                id: id, engine: engine, generation: loaded.generation, store: store,
+                platform: platform, logger: logger)
             logger.debug("instance loaded", metadata: ["vtpm.instance": "\(id)"])
         } else {
             var engine = TPMEngine.manufacture(platform: platform)
             try store?.save(engine.durableState(), generation: 1)
             engine.durableStateStored()
-            instance = VTPMInstance(id: id, engine: engine, generation: 1, store: store, platform: platform,
-                                    logger: logger)
+            instance = VTPMInstance(
+                id: id, engine: engine, generation: 1, store: store, platform: platform,
+                logger: logger)
             logger.debug("instance manufactured", metadata: ["vtpm.instance": "\(id)"])
         }
         return registry.withLock { registry in

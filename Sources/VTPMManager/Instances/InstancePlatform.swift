@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 
-#if canImport(Glibc)
-import Glibc
-#endif
 import Synchronization
 import TPMCrypto
 import TPMEngine
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The platform of one instance: system clock and RNG, plus the signals a host raises (physical
 /// presence, cancel). The transports set the signals while a command may be running, so they are atomics.

@@ -27,8 +27,10 @@ public final class VTPMInstance: Sendable {
         var generation: UInt64
     }
 
-    init(id: InstanceID, engine: TPMEngine, generation: UInt64, store: StateStore?, platform: InstancePlatform,
-         logger: Logger) {
+    init(
+        id: InstanceID, engine: TPMEngine, generation: UInt64, store: StateStore?, platform: InstancePlatform,
+        logger: Logger
+    ) {
         self.id = id
         self.store = store
         self.platform = platform
@@ -111,8 +113,9 @@ public final class VTPMInstance: Sendable {
             state.engine.durableStateStored()
             return true
         } catch {
-            logger.error("state write failed; instance enters failure mode",
-                         metadata: ["vtpm.instance": "\(id)", "error": "\(error)"])
+            logger.error(
+                "state write failed; instance enters failure mode",
+                metadata: ["vtpm.instance": "\(id)", "error": "\(error)"])
             state.engine.enterFailureMode()
             return false
         }

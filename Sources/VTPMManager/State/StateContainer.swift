@@ -39,7 +39,9 @@ struct StateContainer: Hashable, Sendable {
     /// Decodes and verifies a container; the error says what is wrong in words an operator can act on.
     init(decoding bytes: [UInt8]) throws(ManagerError) {
         guard bytes.count >= Self.headerSize + Self.checksumSize else {
-            throw ManagerError(.stateCorrupted, "truncated: \(bytes.count) bytes, a state file has at least \(Self.headerSize + Self.checksumSize)")
+            throw ManagerError(
+                .stateCorrupted,
+                "truncated: \(bytes.count) bytes, a state file has at least \(Self.headerSize + Self.checksumSize)")
         }
         guard Array(bytes.prefix(8)) == Self.magic else {
             throw ManagerError(.stateCorrupted, "not a vTPM state file (bad magic)")
@@ -53,10 +55,18 @@ struct StateContainer: Hashable, Sendable {
         let generation = (try? reader.readInteger(as: UInt64.self)) ?? 0
         let length = Int((try? reader.readInteger(as: UInt32.self)) ?? 0)
         guard minReader <= Self.version else {
-            throw ManagerError(.stateTooNew, "written by format version \(version), which needs a reader of version \(minReader) or later (this is \(Self.version))")
+            throw ManagerError(
+                .stateTooNew,
+                "written by format version \(version), which needs a reader of version \(minReader) or later "
+                    + "(this is \(Self.version))"
+            )
         }
         guard reader.remaining == length + Self.checksumSize else {
-            throw ManagerError(.stateCorrupted, "truncated or padded: the header announces \(length) payload bytes but the file has \(bytes.count) bytes")
+            throw ManagerError(
+                .stateCorrupted,
+                "truncated or padded: the header announces \(length) payload bytes but the file has "
+                    + "\(bytes.count) bytes"
+            )
         }
         let checksum = Array(bytes.suffix(Self.checksumSize))
         guard checksum == TPMHash.digest(.sha256, Array(bytes.dropLast(Self.checksumSize))) else {

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 
-#if canImport(Glibc)
-import Glibc
-#endif
 import FoundationEssentials
 import SystemPackage
 import TPMEngine
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The durable home of one instance's state: `<directory>/tpm2-state.vtpm`.
 ///
@@ -51,8 +52,9 @@ public struct StateStore: Sendable {
         let bytes = StateContainer(generation: generation, payload: state.serialized()).encoded()
         do {
             try FileManager.default.createDirectory(atPath: directory.string, withIntermediateDirectories: true)
-            let fd = try FileDescriptor.open(temporaryFile, .writeOnly, options: [.create, .truncate],
-                                             permissions: [.ownerReadWrite])
+            let fd = try FileDescriptor.open(
+                temporaryFile, .writeOnly, options: [.create, .truncate],
+                permissions: [.ownerReadWrite])
             try fd.closeAfter {
                 _ = try fd.writeAll(bytes)
                 try Self.sync(fd)

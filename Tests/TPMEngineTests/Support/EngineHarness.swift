@@ -39,7 +39,9 @@ struct EngineHarness {
 
     /// Sends a command with no sessions.
     @discardableResult
-    mutating func send(_ code: TPMCC, handles: [TPMHandle] = [], parameters: [UInt8] = [], locality: UInt8 = 0) -> Response {
+    mutating func send(
+        _ code: TPMCC, handles: [TPMHandle] = [], parameters: [UInt8] = [], locality: UInt8 = 0
+    ) -> Response {
         var writer = TPMWriter()
         TPMST.noSessions.marshal(into: &writer)
         writer.writeInteger(UInt32(0))
@@ -52,8 +54,10 @@ struct EngineHarness {
 
     /// Sends a command whose handles are authorized with passwords (one TPM_RS_PW session per entry).
     @discardableResult
-    mutating func send(_ code: TPMCC, handles: [TPMHandle], passwords: [[UInt8]], parameters: [UInt8] = [],
-                       locality: UInt8 = 0) -> Response {
+    mutating func send(
+        _ code: TPMCC, handles: [TPMHandle], passwords: [[UInt8]], parameters: [UInt8] = [],
+        locality: UInt8 = 0
+    ) -> Response {
         var writer = TPMWriter()
         TPMST.sessions.marshal(into: &writer)
         writer.writeInteger(UInt32(0))

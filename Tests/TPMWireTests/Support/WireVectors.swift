@@ -18,8 +18,10 @@ struct WireVector: Sendable, CustomTestStringConvertible {
     }
 
     /// A row whose decoding needs a custom reader (e.g. a "+" flag), still consuming every byte.
-    init<T: TPMMarshal & Equatable & Sendable>(_ name: String, _ hex: String, _ value: T,
-                                                decode: @escaping @Sendable ([UInt8]) throws(TPMRC) -> T) {
+    init<T: TPMMarshal & Equatable & Sendable>(
+        _ name: String, _ hex: String, _ value: T,
+        decode: @escaping @Sendable ([UInt8]) throws(TPMRC) -> T
+    ) {
         self.name = name
         self.hex = hex.filter { !$0.isWhitespace }.lowercased()
         marshalled = { value.marshalled().hex }
@@ -76,8 +78,10 @@ struct WireFailure: Sendable, CustomTestStringConvertible {
         }
     }
 
-    init(_ name: String, _ hex: String, _ expected: TPMRC,
-         decode: @escaping @Sendable ([UInt8]) throws(TPMRC) -> Void) {
+    init(
+        _ name: String, _ hex: String, _ expected: TPMRC,
+        decode: @escaping @Sendable ([UInt8]) throws(TPMRC) -> Void
+    ) {
         self.name = name
         self.hex = hex.filter { !$0.isWhitespace }
         self.expected = expected
