@@ -37,6 +37,8 @@ public struct TPMHashState: Sendable {
         case sha256(SHA256)
         case sha384(SHA384)
         case sha512(SHA512)
+        /// Only during `update`, while the state is out of the enum.
+        case moved
     }
 
     public let algorithm: TPMIAlgHash
@@ -52,8 +54,12 @@ public struct TPMHashState: Sendable {
         }
     }
 
+    /// Moves the digest state out of `backing` before updating it: a second reference would make
+    /// swift-crypto's copy-on-write duplicate the whole context on every update.
     public mutating func update(_ data: [UInt8]) {
-        switch backing {
+        let current = backing
+        backing = .moved
+        switch consume current {
         case .sha1(var h):
             h.update(data: data)
             backing = .sha1(h)
@@ -66,6 +72,8 @@ public struct TPMHashState: Sendable {
         case .sha512(var h):
             h.update(data: data)
             backing = .sha512(h)
+        case .moved:
+            break
         }
     }
 
@@ -76,6 +84,7 @@ public struct TPMHashState: Sendable {
         case .sha256(let h): Array(h.finalize())
         case .sha384(let h): Array(h.finalize())
         case .sha512(let h): Array(h.finalize())
+        case .moved: []
         }
     }
 }
@@ -87,6 +96,8 @@ public struct TPMHMACState: Sendable {
         case sha256(HMAC<SHA256>)
         case sha384(HMAC<SHA384>)
         case sha512(HMAC<SHA512>)
+        /// Only during `update`, while the state is out of the enum.
+        case moved
     }
 
     public let algorithm: TPMIAlgHash
@@ -103,8 +114,12 @@ public struct TPMHMACState: Sendable {
         }
     }
 
+    /// Moves the digest state out of `backing` before updating it: a second reference would make
+    /// swift-crypto's copy-on-write duplicate the whole context on every update.
     public mutating func update(_ data: [UInt8]) {
-        switch backing {
+        let current = backing
+        backing = .moved
+        switch consume current {
         case .sha1(var h):
             h.update(data: data)
             backing = .sha1(h)
@@ -117,6 +132,8 @@ public struct TPMHMACState: Sendable {
         case .sha512(var h):
             h.update(data: data)
             backing = .sha512(h)
+        case .moved:
+            break
         }
     }
 
@@ -126,6 +143,7 @@ public struct TPMHMACState: Sendable {
         case .sha256(let h): Array(h.finalize())
         case .sha384(let h): Array(h.finalize())
         case .sha512(let h): Array(h.finalize())
+        case .moved: []
         }
     }
 }
