@@ -39,6 +39,9 @@ final class DataPortReactor: Sendable {
     /// Open connections on the data ports.
     var connectionCount: Int { counters.connections }
 
+    /// How often replies on the data ports had to wait for their socket to become writable.
+    var deferredReplyCount: Int { counters.deferrals }
+
     /// Binds a listening socket for `port` of `served`; returns the port bound (useful when `port` is 0).
     func listen(_ port: DataPort, host: String, port number: Int, served: ServedInstance, slot: Int)
         throws(TransportError) -> Int

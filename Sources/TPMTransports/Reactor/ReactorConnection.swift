@@ -112,6 +112,7 @@ final class ReactorConnection<Session: DataPortSession>: ReactorHandler {
         }
         if output.hasPending, reading {
             reading = false
+            loop.counters.replyDeferred()
             setInterest(.writable, loop: loop)
         }
     }

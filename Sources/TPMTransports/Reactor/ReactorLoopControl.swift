@@ -55,11 +55,18 @@ final class ReactorLoopControl: Sendable {
 /// Counters the reactor's loops share with other threads.
 final class ReactorCounters: Sendable {
     private let openConnections = Atomic<Int>(0)
+    private let deferredReplies = Atomic<Int>(0)
 
     /// Open client connections on the data ports.
     var connections: Int { openConnections.load(ordering: .relaxed) }
 
+    /// How often replies had to wait for the socket to become writable (a diagnostic, and proof for tests
+    /// that the path ran).
+    var deferrals: Int { deferredReplies.load(ordering: .relaxed) }
+
     func connectionOpened() { openConnections.add(1, ordering: .relaxed) }
 
     func connectionClosed() { openConnections.subtract(1, ordering: .relaxed) }
+
+    func replyDeferred() { deferredReplies.add(1, ordering: .relaxed) }
 }

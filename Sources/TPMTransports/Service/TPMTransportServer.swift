@@ -74,6 +74,9 @@ public final class TPMTransportServer: Sendable {
     /// The number of open client connections (for tests and diagnostics).
     public var connectionCount: Int { connections.count + reactor.connectionCount }
 
+    /// How often a reply on a data port found the socket's send buffer full and waited for it to drain.
+    var deferredReplyCount: Int { reactor.deferredReplyCount }
+
     private func bindPair(_ ports: PortPair?, _ first: ListenerKind, _ second: ListenerKind,
                           _ served: ServedInstance, slot: Int) async throws -> PortPair? {
         guard let ports else { return nil }
