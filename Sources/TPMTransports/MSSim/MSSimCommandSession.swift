@@ -19,11 +19,14 @@ struct MSSimCommandSession: DataPortSession {
 
     private let served: ServedInstance
     private let logger: Logger
+    /// Whether commands are logged (the logger's level, read once).
+    private let logsCommands: Bool
     private var decoder = MSSimCommandDecoder()
 
     init(served: ServedInstance, logger: Logger) {
         self.served = served
         self.logger = logger
+        self.logsCommands = logger.logLevel <= .debug
     }
 
     func opened() { logger.debug("mssim command connection opened") }
@@ -58,7 +61,7 @@ struct MSSimCommandSession: DataPortSession {
     private func answer<Output: SessionOutput>(_ message: MSSimCommandMessage, output: inout Output) -> Bool {
         switch message {
         case .sendCommand(let locality, let command):
-            let response = served.execute(command, locality: locality, logger: logger) ?? []
+            let response = served.execute(command, locality: locality, logger: logger, logged: logsCommands) ?? []
             served.sizeRecord.withLock { record in
                 record.note(command: command)
                 record.note(response: response)

@@ -115,9 +115,9 @@ final class DataPortReactor: Sendable {
         let counters = self.counters
         let logger = self.logger
         let thread = Thread {
-            let loop = ReactorLoop(epoll: epoll, control: control, counters: counters, logger: logger)
+            var loop = ReactorLoop(epoll: epoll, control: control, counters: counters, logger: logger)
             for listener in listeners {
-                listener.port.startListener(listener.descriptor, served: listener.served, loop: loop)
+                listener.port.startListener(listener.descriptor, served: listener.served, loop: &loop)
             }
             loop.run()
             control.markFinished()
@@ -134,14 +134,9 @@ enum DataPort: Hashable, Sendable {
     case swtpmData
 
     /// Puts a listener for this port on `loop` (on the loop's thread).
-    fileprivate func startListener(_ descriptor: Descriptor, served: ServedInstance, loop: ReactorLoop) {
+    fileprivate func startListener(_ descriptor: Descriptor, served: ServedInstance, loop: inout ReactorLoop) {
         do throws(TransportError) {
-            switch self {
-            case .mssimCommand:
-                try ReactorListener<MSSimCommandSession>(descriptor: descriptor, served: served).start(loop: loop)
-            case .swtpmData:
-                try ReactorListener<SwtpmDataSession>(descriptor: descriptor, served: served).start(loop: loop)
-            }
+            try ReactorListener(descriptor: descriptor, port: self, served: served).start(loop: &loop)
         } catch {
             served.logger.debug("listener cannot be served; closing", metadata: ["error": "\(error)"])
             descriptor.close()

@@ -6,18 +6,22 @@
 /// arm timers at all.
 struct DeadlineHeap {
     struct Entry {
-        var deadline: ContinuousClock.Instant
+        /// ``MonotonicClock`` nanoseconds.
+        var deadline: UInt64
         var token: UInt64
         var sequence: UInt64
     }
 
     private var entries: [Entry] = []
+    /// Kept beside the array so that the loop's per-iteration check touches no generic array code.
+    private(set) var count = 0
 
-    var isEmpty: Bool { entries.isEmpty }
-    var earliest: ContinuousClock.Instant? { entries.first?.deadline }
+    var isEmpty: Bool { count == 0 }
+    var earliest: UInt64? { entries.first?.deadline }
 
     mutating func insert(_ entry: Entry) {
         entries.append(entry)
+        count += 1
         var child = entries.count - 1
         while child > 0 {
             let parent = (child - 1) / 2
@@ -28,9 +32,10 @@ struct DeadlineHeap {
     }
 
     /// Removes and returns the earliest entry if it is due at `now`.
-    mutating func popDue(at now: ContinuousClock.Instant) -> Entry? {
-        guard let first = entries.first, first.deadline <= now else { return nil }
+    mutating func popDue(at now: UInt64) -> Entry? {
+        guard count > 0, let first = entries.first, first.deadline <= now else { return nil }
         let last = entries.removeLast()
+        count -= 1
         guard !entries.isEmpty else { return first }
         entries[0] = last
         var parent = 0

@@ -8,11 +8,11 @@ protocol ReactorHandler: AnyObject {
     var isListener: Bool { get }
 
     /// epoll reported `events` for the descriptor.
-    func handle(_ events: EpollEvents, loop: ReactorLoop)
+    func handle(_ events: EpollEvents, loop: inout ReactorLoop)
 
     /// The timer armed with sequence number `sequence` ran out (possibly one the handler has since replaced).
-    func timerExpired(_ sequence: UInt64, loop: ReactorLoop)
+    func timerExpired(_ sequence: UInt64, loop: inout ReactorLoop)
 
     /// Closes the descriptor and leaves the loop.
-    func close(loop: ReactorLoop)
+    func close(loop: inout ReactorLoop)
 }

@@ -6,8 +6,10 @@ import Logging
 /// registered with it, and their timers.
 ///
 /// Created and run on its own thread and never touched by another, so it needs no locks; the only
-/// cross-thread signal is ``ReactorLoopControl`` (an atomic flag plus the doorbell).
-final class ReactorLoop {
+/// cross-thread signal is ``ReactorLoopControl`` (an atomic flag plus the doorbell). A value, not an
+/// object: ``run()`` owns it and lends it `inout` to the handler of each event, so every access to the
+/// loop's tables is checked for exclusivity at compile time rather than on every access at run time.
+struct ReactorLoop: ~Copyable {
     /// A registration's epoll token: the descriptor number in the low half, the slot's generation in the
     /// high half, so that an event for a descriptor closed earlier in the same batch is recognized as stale.
     private struct Slot {
@@ -21,14 +23,11 @@ final class ReactorLoop {
     let counters: ReactorCounters
     private let epoll: Epoll
     private let control: ReactorLoopControl
-    private var batch = EpollBatch()
     private var slots: [Slot] = []
     private var timers = DeadlineHeap()
     private var nextSequence: UInt64 = 0
-    private var running = true
     /// Input buffers of closed connections, reused by the next ones (tpm2-tss connects once per command).
     private var spareBuffers: [InputBuffer] = []
-    private let clock = ContinuousClock()
 
     init(epoll: Epoll, control: ReactorLoopControl, counters: ReactorCounters, logger: Logger) {
         self.epoll = epoll
@@ -38,18 +37,25 @@ final class ReactorLoop {
     }
 
     /// Serves until ``ReactorLoopControl/requestStop()``; then closes every listener, then every connection.
-    func run() {
+    mutating func run() {
+        var running = true
         do throws(TransportError) {
             try epoll.add(control.doorbell.descriptor, .readable, token: Self.doorbellToken)
         } catch {
             logger.debug("reactor loop cannot watch its doorbell; stopping", metadata: ["error": "\(error)"])
             running = false
         }
+        var batch = EpollBatch()
         while running && !control.isStopRequested {
             epoll.wait(into: &batch, timeout: timeoutMilliseconds())
             for index in 0..<batch.count {
                 let (events, token) = batch[index]
-                dispatch(events, token: token)
+                if token == Self.doorbellToken {
+                    control.doorbell.silence()
+                    running = !control.isStopRequested
+                } else {
+                    handler(for: token)?.handle(events, loop: &self)
+                }
             }
             if !timers.isEmpty { fireDueTimers() }
         }
@@ -61,7 +67,7 @@ final class ReactorLoop {
 
     /// Registers `handler` for `events`; returns its token.
     @discardableResult
-    func register(_ handler: any ReactorHandler, for events: EpollEvents) throws(TransportError) -> UInt64 {
+    mutating func register(_ handler: any ReactorHandler, for events: EpollEvents) throws(TransportError) -> UInt64 {
         let number = Int(handler.descriptor.rawValue)
         if number >= slots.count {
             slots += repeatElement(Slot(), count: number + 1 - slots.count)
@@ -73,13 +79,13 @@ final class ReactorLoop {
         return token
     }
 
-    /// Changes what `handler` waits for.
-    func setInterest(_ handler: any ReactorHandler, token: UInt64, _ events: EpollEvents) throws(TransportError) {
-        try epoll.modify(handler.descriptor, events, token: token)
+    /// Changes what the registration of `descriptor` with `token` waits for.
+    func setInterest(_ descriptor: Descriptor, token: UInt64, _ events: EpollEvents) throws(TransportError) {
+        try epoll.modify(descriptor, events, token: token)
     }
 
     /// Forgets `handler` before its descriptor is closed (closing removes it from epoll).
-    func unregister(_ handler: any ReactorHandler) {
+    mutating func unregister(_ handler: any ReactorHandler) {
         let number = Int(handler.descriptor.rawValue)
         guard number < slots.count, slots[number].handler === handler else { return }
         slots[number].handler = nil
@@ -89,22 +95,23 @@ final class ReactorLoop {
 
     /// Arms a timer for the handler with `token`; returns its sequence number, which the handler keeps to
     /// recognize it (or forgets to cancel it).
-    func arm(after delay: Duration, token: UInt64) -> UInt64 {
+    mutating func arm(after delay: Duration, token: UInt64) -> UInt64 {
         nextSequence += 1
-        timers.insert(DeadlineHeap.Entry(deadline: clock.now + delay, token: token, sequence: nextSequence))
+        let deadline = MonotonicClock.now() &+ MonotonicClock.nanoseconds(delay)
+        timers.insert(DeadlineHeap.Entry(deadline: deadline, token: token, sequence: nextSequence))
         return nextSequence
     }
 
     // MARK: - Input buffers
 
-    func takeBuffer(capacity: Int) -> InputBuffer {
+    mutating func takeBuffer(capacity: Int) -> InputBuffer {
         if let index = spareBuffers.lastIndex(where: { $0.capacity == capacity }) {
             return spareBuffers.remove(at: index)
         }
         return InputBuffer(capacity: capacity)
     }
 
-    func recycle(_ buffer: InputBuffer) {
+    mutating func recycle(_ buffer: InputBuffer) {
         guard spareBuffers.count < 64 else { return }
         var buffer = buffer
         buffer.moveReaderIndex(to: buffer.writerIndex)
@@ -113,15 +120,6 @@ final class ReactorLoop {
     }
 
     // MARK: - Private
-
-    private func dispatch(_ events: EpollEvents, token: UInt64) {
-        if token == Self.doorbellToken {
-            control.doorbell.silence()
-            running = !control.isStopRequested
-            return
-        }
-        handler(for: token)?.handle(events, loop: self)
-    }
 
     private func handler(for token: UInt64) -> (any ReactorHandler)? {
         let number = Int(truncatingIfNeeded: token & 0xFFFF_FFFF)
@@ -132,25 +130,23 @@ final class ReactorLoop {
     /// -1 (wait for ever) without timers; otherwise the milliseconds to the earliest, rounded up so that the
     /// wait never ends just before it.
     private func timeoutMilliseconds() -> Int32 {
-        guard let earliest = timers.earliest else { return -1 }
-        let remaining = clock.now.duration(to: earliest)
-        guard remaining > .zero else { return 0 }
-        let (seconds, attoseconds) = remaining.components
-        let milliseconds = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
-        return Int32(clamping: milliseconds)
+        guard !timers.isEmpty, let earliest = timers.earliest else { return -1 }
+        let now = MonotonicClock.now()
+        guard earliest > now else { return 0 }
+        return Int32(clamping: (earliest - now + 999_999) / 1_000_000)
     }
 
-    private func fireDueTimers() {
-        let now = clock.now
+    private mutating func fireDueTimers() {
+        let now = MonotonicClock.now()
         while let entry = timers.popDue(at: now) {
-            handler(for: entry.token)?.timerExpired(entry.sequence, loop: self)
+            handler(for: entry.token)?.timerExpired(entry.sequence, loop: &self)
         }
     }
 
-    private func closeEverything() {
+    private mutating func closeEverything() {
         let handlers = slots.compactMap(\.handler)
-        for handler in handlers where handler.isListener { handler.close(loop: self) }
-        for handler in handlers where !handler.isListener { handler.close(loop: self) }
+        for handler in handlers where handler.isListener { handler.close(loop: &self) }
+        for handler in handlers where !handler.isListener { handler.close(loop: &self) }
         slots = []
     }
 }

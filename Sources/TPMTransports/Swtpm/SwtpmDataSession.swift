@@ -18,10 +18,13 @@ struct SwtpmDataSession: DataPortSession {
     private let served: ServedInstance
     private let framer = SwtpmDataFramer()
     private let logger: Logger
+    /// Whether commands are logged (the logger's level, read once).
+    private let logsCommands: Bool
 
     init(served: ServedInstance, logger: Logger) {
         self.served = served
         self.logger = logger
+        self.logsCommands = logger.logLevel <= .debug
     }
 
     func opened() { logger.trace("swtpm data connection opened") }
@@ -60,8 +63,8 @@ struct SwtpmDataSession: DataPortSession {
             try? served.instance.perform(.setLocality(locality))
         }
         // Powered off or stopped: swtpm's answer while its TPM is not running.
-        let response = served.execute(frame.command, locality: frame.prefixLocality, logger: logger)
-            ?? ResponseHeader.errorResponse(.failure)
+        let response = served.execute(frame.command, locality: frame.prefixLocality, logger: logger,
+                                      logged: logsCommands) ?? ResponseHeader.errorResponse(.failure)
         send(response, prefixed: frame.prefixLocality != nil, output: &output)
     }
 
