@@ -104,6 +104,19 @@ struct MSSimCodecTests {
         #expect(!harness.isActive)
     }
 
+    @Test("a read that ends inside a message asks for an immediate ACK; one that completes it does not")
+    func quickAck() throws {
+        // tpm2-tss writes the 9-byte prefix and the command separately, without TCP_NODELAY: unless the
+        // prefix is acknowledged at once, Nagle holds the command back for the peer's delayed ACK (~40 ms).
+        let harness = try SessionHarness<MSSimCommandSession>()
+        let frame = TestCommands.mssimFrame(TestCommands.startupClear)
+        harness.feed(Array(frame.prefix(9)))
+        #expect(harness.acknowledgements == 1)
+        harness.feed(Array(frame.dropFirst(9)))
+        #expect(harness.acknowledgements == 1)
+        #expect(harness.writes().count == 1)
+    }
+
     @Test("a frame cut short by the peer's close is dropped")
     func truncatedThenClosed() throws {
         let harness = try SessionHarness<MSSimCommandSession>()

@@ -14,6 +14,8 @@ struct SwtpmDataSession: DataPortSession {
     static let gracePeriod = Duration.milliseconds(100)
     /// Room for more than any command: a burst that fills it has lost its framing.
     static let inputCapacity = 8192
+    /// swtpm's answer while its TPM is powered off or stopped (TPM_RC_FAILURE), built once.
+    private static let notRunning = ResponseHeader.errorResponse(.failure)
 
     private let served: ServedInstance
     private let framer = SwtpmDataFramer()
@@ -62,9 +64,8 @@ struct SwtpmDataSession: DataPortSession {
             // swtpm makes a prefix's locality the locality of later raw commands too.
             try? served.instance.perform(.setLocality(locality))
         }
-        // Powered off or stopped: swtpm's answer while its TPM is not running.
         let response = served.execute(frame.command, locality: frame.prefixLocality, logger: logger,
-                                      logged: logsCommands) ?? ResponseHeader.errorResponse(.failure)
+                                      logged: logsCommands) ?? Self.notRunning
         send(response, prefixed: frame.prefixLocality != nil, output: &output)
     }
 
