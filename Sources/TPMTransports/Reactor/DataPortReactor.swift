@@ -115,6 +115,8 @@ final class DataPortReactor: Sendable {
         let counters = self.counters
         let logger = self.logger
         let thread = Thread {
+            // Named from inside: on Linux, Foundation applies a name only to the current thread.
+            Thread.current.name = "vtpm-reactor-\(index)"
             var loop = ReactorLoop(epoll: epoll, control: control, counters: counters, logger: logger)
             for listener in listeners {
                 listener.port.startListener(listener.descriptor, served: listener.served, loop: &loop)
@@ -122,7 +124,6 @@ final class DataPortReactor: Sendable {
             loop.run()
             control.markFinished()
         }
-        thread.name = "vtpm-reactor-\(index)"
         thread.start()
         return control
     }
