@@ -50,10 +50,12 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
+        // epoll, eventfd and accept4 for the transports' reactor: a header-only module map (Glibc lacks them).
+        .systemLibrary(name: "CVTPMSystem"),
         .target(
             name: "TPMTransports",
             dependencies: [
-                "VTPMManager", "TPMEngine", "TPMWire",
+                "VTPMManager", "TPMEngine", "TPMWire", "CVTPMSystem",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -69,9 +69,9 @@ struct MSSimPlatformCodecTests {
 
     @Test("command/response sizes: the largest seen, then reset")
     func commandResponseSizes() throws {
-        let command = try EmbeddedHarness(.mssimCommand)
-        _ = try command.roundTrip(TestCommands.mssimFrame(TestCommands.startupClear))
-        _ = try command.roundTrip(TestCommands.mssimFrame(TestCommands.getRandom(16)))
+        let command = try SessionHarness<MSSimCommandSession>()
+        _ = command.roundTrip(TestCommands.mssimFrame(TestCommands.startupClear))
+        _ = command.roundTrip(TestCommands.mssimFrame(TestCommands.getRandom(16)))
         let platform = try EmbeddedHarness(.mssimPlatform, instance: command.instance)
         // Share the instance's record: the platform harness has its own ServedInstance, so copy it over.
         platform.served.sizeRecord.withLock { $0 = command.served.sizeRecord.withLock { $0 } }

@@ -8,11 +8,14 @@ import Glibc
 #endif
 
 /// The `vtpmd` executable, started as a process: option checks, refused instances, signals and the final
-/// state flush. Ports 31900-31999 (this worktree's range, away from the transport tests' blocks).
+/// state flush. Ports base+900 to base+959 (see ``Ports``), away from the other tests' blocks.
 @Suite("vtpmd", .serialized)
 struct VTPMDaemonTests {
     static let startup: [UInt8] = [0x80, 0x01, 0, 0, 0, 12, 0, 0, 0x01, 0x44, 0, 0]
     static let getRandom: [UInt8] = [0x80, 0x01, 0, 0, 0, 12, 0, 0, 0x01, 0x7B, 0, 8]
+
+    /// The port `offset` above the test port base.
+    static func port(_ offset: Int) -> Int { Ports.base + offset }
 
     /// A running (or finished) vtpmd with its standard error collected.
     final class Daemon {
@@ -73,21 +76,23 @@ struct VTPMDaemonTests {
         try FileManager.default.createDirectory(atPath: "\(directory)/vtpm-state/1", withIntermediateDirectories: true)
         try Data("not a state file".utf8).write(to: URL(fileURLWithPath: corrupted))
 
-        let daemon = try Daemon(["--mssim-port", "31900", "--swtpm-port", "31910", "--instances", "2"],
+        let daemon = try Daemon(["--mssim-port", "\(Self.port(900))", "--swtpm-port", "\(Self.port(910))",
+                                 "--instances", "2"],
                                 stateDirectory: directory)
-        let client = try Self.connect(31910)
+        let client = try Self.connect(Self.port(910))
         #expect(try client.swtpmSend(Self.startup) == [0x80, 0x01, 0, 0, 0, 10, 0, 0, 0, 0])
         #expect(try client.swtpmSend(Self.getRandom).count == 20)
         client.close()
-        #expect(throws: TransportError.self) { try TPMSocketClient(port: 31912) }
-        #expect(throws: TransportError.self) { try TPMSocketClient(port: 31902) }
+        #expect(throws: TransportError.self) { try TPMSocketClient(port: Self.port(912)) }
+        #expect(throws: TransportError.self) { try TPMSocketClient(port: Self.port(902)) }
 
         daemon.send(SIGTERM)
         let (status, log) = daemon.finish()
         #expect(status == 0)
         #expect(log.contains("instance 1 refused"))
         #expect(log.contains(corrupted) || log.contains("vtpm-state/1/tpm2-state.vtpm"))
-        #expect(log.contains("instance 0: mssim 127.0.0.1:31900/31901, swtpm 127.0.0.1:31910/31911"))
+        #expect(log.contains("instance 0: mssim 127.0.0.1:\(Self.port(900))/\(Self.port(901)), "
+            + "swtpm 127.0.0.1:\(Self.port(910))/\(Self.port(911))"))
         #expect(log.contains("vtpmd stopped"))
         #expect(FileManager.default.fileExists(atPath: "\(directory)/vtpm-state/0/tpm2-state.vtpm"))
         let untouched = try Data(contentsOf: URL(fileURLWithPath: corrupted))
@@ -100,14 +105,15 @@ struct VTPMDaemonTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try FileManager.default.createDirectory(atPath: "\(directory)/vtpm-state/0", withIntermediateDirectories: true)
         try Data([1, 2, 3]).write(to: URL(fileURLWithPath: "\(directory)/vtpm-state/0/tpm2-state.vtpm"))
-        let daemon = try Daemon(["--mssim-port", "31920", "--swtpm-port", "31930"], stateDirectory: directory)
+        let daemon = try Daemon(["--mssim-port", "\(Self.port(920))", "--swtpm-port", "\(Self.port(930))"],
+                                stateDirectory: directory)
         let (status, log) = daemon.finish()
         #expect(status != 0)
         #expect(log.contains("no instance could be opened"))
     }
 
     @Test("refuses port layouts that overlap or run past 65535", arguments: [
-        ["--mssim-port", "31940", "--swtpm-port", "31941"],
+        ["--mssim-port", "\(Ports.base + 940)", "--swtpm-port", "\(Ports.base + 941)"],
         ["--mssim-port", "65535"],
         ["--mssim-port", "0", "--swtpm-port", "0"],
         ["--instances", "0"],
@@ -127,8 +133,9 @@ struct VTPMDaemonTests {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         for round in 0..<2 {
-            let daemon = try Daemon(["--mssim-port", "31950", "--swtpm-port", "0"], stateDirectory: directory)
-            let client = try Self.connect(31950)
+            let daemon = try Daemon(["--mssim-port", "\(Self.port(950))", "--swtpm-port", "0"],
+                                    stateDirectory: directory)
+            let client = try Self.connect(Self.port(950))
             let response = try client.mssimSend(Self.startup)
             #expect(response.count == 10, "round \(round)")
             client.close()

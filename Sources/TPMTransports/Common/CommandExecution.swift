@@ -5,15 +5,23 @@ import TPMWire
 import VTPMManager
 
 extension ServedInstance {
-    /// Runs one TPM command on the calling thread and logs it (`debug`: code, response code, duration;
-    /// `trace`: the headers). Nil while the instance is powered off or stopped.
+    /// Runs one TPM command on the calling thread and, when `logged`, logs it (`debug`: code, response code,
+    /// duration; `trace`: the headers). Nil while the instance is powered off or stopped.
     ///
-    /// Synchronous on purpose: the handlers call this on their event loop so that a command costs no thread
-    /// switch (see the transports' architecture article).
-    func execute(_ command: [UInt8], locality: UInt8?, logger: Logger) -> [UInt8]? {
-        guard logger.logLevel <= .debug else {
+    /// Synchronous on purpose: the sessions call this on their loop thread so that a command costs no thread
+    /// switch (see the transports' architecture article). `logged` is the session's `logger.logLevel <=
+    /// .debug`, read once per connection: reading a Logger's level costs an existential call and an
+    /// exclusivity check, which the hot path does not pay per command.
+    func execute(_ command: [UInt8], locality: UInt8?, logger: Logger, logged: Bool) -> [UInt8]? {
+        guard logged else {
             return instance.execute(command, locality: locality)
         }
+        return executeLogged(command, locality: locality, logger: logger)
+    }
+
+    /// Kept out of line: inlined, its clock and logging code would cost the unlogged path metadata look-ups.
+    @inline(never)
+    private func executeLogged(_ command: [UInt8], locality: UInt8?, logger: Logger) -> [UInt8]? {
         let start = ContinuousClock.now
         let response = instance.execute(command, locality: locality)
         let elapsed = ContinuousClock.now - start

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 
-import NIOCore
 import TPMEngine
 
 /// Frames the mssim command port. It peeks at the code and length fields before consuming anything, so a
@@ -9,9 +8,9 @@ import TPMEngine
 ///
 /// Lengths above the reference's 1 MiB limit end the connection (the reference does the same); lengths the
 /// TPM cannot take but the reference would read are skipped as they arrive, without buffering them.
-struct MSSimCommandDecoder: NIOSingleStepByteToMessageDecoder {
-    typealias InboundOut = MSSimCommandMessage
-
+///
+/// A message cut short by the peer's close cannot be answered: the session drops whatever is incomplete.
+struct MSSimCommandDecoder {
     private enum State {
         case ready
         /// Dropping `remaining` payload bytes; `message` is delivered once they are gone.
@@ -27,7 +26,9 @@ struct MSSimCommandDecoder: NIOSingleStepByteToMessageDecoder {
         self.maximumCommandSize = maximumCommandSize
     }
 
-    mutating func decode(buffer: inout ByteBuffer) throws -> MSSimCommandMessage? {
+    /// The next complete message, consumed; nil (nothing consumed but skipped payload) until one is complete.
+    /// Throws ``TransportError/Code/frameTooLarge`` for a length beyond the reference's limit.
+    mutating func decode(buffer: inout InputBuffer) throws(TransportError) -> MSSimCommandMessage? {
         switch state {
         case .finished:
             buffer.moveReaderIndex(to: buffer.writerIndex)
@@ -48,12 +49,7 @@ struct MSSimCommandDecoder: NIOSingleStepByteToMessageDecoder {
         }
     }
 
-    mutating func decodeLast(buffer: inout ByteBuffer, seenEOF: Bool) throws -> MSSimCommandMessage? {
-        // A message cut short by the close cannot be answered: whatever is incomplete is dropped.
-        try decode(buffer: &buffer)
-    }
-
-    private mutating func decodeMessage(_ buffer: inout ByteBuffer) throws -> MSSimCommandMessage? {
+    private mutating func decodeMessage(_ buffer: inout InputBuffer) throws(TransportError) -> MSSimCommandMessage? {
         let start = buffer.readerIndex
         guard let code = buffer.getInteger(at: start, as: UInt32.self) else { return nil }
         switch code {
@@ -90,7 +86,7 @@ struct MSSimCommandDecoder: NIOSingleStepByteToMessageDecoder {
     }
 
     /// A u32 length field, nil if it has not fully arrived; throws when it exceeds the reference's limit.
-    private func peekLength(_ buffer: ByteBuffer, at index: Int) throws -> Int? {
+    private func peekLength(_ buffer: InputBuffer, at index: Int) throws(TransportError) -> Int? {
         guard let length = buffer.getInteger(at: index, as: UInt32.self) else { return nil }
         guard length <= MSSimProtocol.maximumLength else {
             throw TransportError(.frameTooLarge, "mssim length \(length) exceeds \(MSSimProtocol.maximumLength)")

@@ -9,6 +9,10 @@ import VTPMManager
 /// Serves a set of instances over the mssim and swtpm TCP protocols: binds their listeners, accepts
 /// connections, and closes everything on ``shutdown()``. ``TPMTransportService`` runs one under
 /// ServiceLifecycle; tests drive it directly.
+///
+/// The mssim command ports and swtpm data ports, which carry the TPM commands, are served by the
+/// transports' own epoll reactor; the platform and control ports, which see a few messages per session, by
+/// NIO on `eventLoopGroup`.
 public final class TPMTransportServer: Sendable {
     private let served: [ServedInstance]
     private let configuration: TransportConfiguration
@@ -16,6 +20,7 @@ public final class TPMTransportServer: Sendable {
     private let logger: Logger
     private let connections = ConnectionRegistry()
     private let listeners = Mutex<[any Channel]>([])
+    private let reactor: DataPortReactor
 
     /// - Parameters:
     ///   - instances: the instances to serve; instance *k* gets the ports of slot *k* (see
@@ -28,6 +33,7 @@ public final class TPMTransportServer: Sendable {
         self.configuration = configuration
         self.group = eventLoopGroup
         self.logger = logger
+        self.reactor = DataPortReactor(logger: logger)
     }
 
     /// Binds every listener. If one cannot be bound, those already bound are closed and the error is thrown.
@@ -35,14 +41,15 @@ public final class TPMTransportServer: Sendable {
     public func start() async throws -> [InstanceListeners] {
         var result: [InstanceListeners] = []
         do {
-            for served in served {
+            for (slot, served) in served.enumerated() {
                 let id = served.instance.id
                 let mssim = try await bindPair(configuration.mssimPorts(for: id), .mssimCommand, .mssimPlatform,
-                                               served)
+                                               served, slot: slot)
                 let swtpm = try await bindPair(configuration.swtpmPorts(for: id), .swtpmData, .swtpmControl,
-                                               served)
+                                               served, slot: slot)
                 result.append(InstanceListeners(instance: id, host: configuration.host, mssim: mssim, swtpm: swtpm))
             }
+            try reactor.start()
         } catch {
             await shutdown()
             throw error
@@ -59,22 +66,38 @@ public final class TPMTransportServer: Sendable {
         for channel in channels {
             try? await channel.close()
         }
+        await reactor.shutdown()
         await connections.closeAll()
         logger.debug("transports stopped")
     }
 
     /// The number of open client connections (for tests and diagnostics).
-    public var connectionCount: Int { connections.count }
+    public var connectionCount: Int { connections.count + reactor.connectionCount }
+
+    /// How often a reply on a data port found the socket's send buffer full and waited for it to drain.
+    var deferredReplyCount: Int { reactor.deferredReplyCount }
 
     private func bindPair(_ ports: PortPair?, _ first: ListenerKind, _ second: ListenerKind,
-                          _ served: ServedInstance) async throws -> PortPair? {
+                          _ served: ServedInstance, slot: Int) async throws -> PortPair? {
         guard let ports else { return nil }
-        let firstPort = try await bind(first, port: ports.first, served: served)
-        let secondPort = try await bind(second, port: ports.second, served: served)
+        let firstPort = try await bind(first, port: ports.first, served: served, slot: slot)
+        let secondPort = try await bind(second, port: ports.second, served: served, slot: slot)
         return PortPair(first: firstPort, second: secondPort)
     }
 
-    private func bind(_ kind: ListenerKind, port: Int, served: ServedInstance) async throws -> Int {
+    private func bind(_ kind: ListenerKind, port: Int, served: ServedInstance, slot: Int) async throws -> Int {
+        guard let dataPort = kind.dataPort else { return try await bindNIO(kind, port: port, served: served) }
+        let bound: Int
+        do throws(TransportError) {
+            bound = try reactor.listen(dataPort, host: configuration.host, port: port, served: served, slot: slot)
+        } catch {
+            throw TransportError(.bindFailed, "cannot listen on \(configuration.host):\(port) (\(kind)): \(error)")
+        }
+        served.logger.debug("listening", metadata: ["listener": "\(kind)", "port": "\(bound)"])
+        return bound
+    }
+
+    private func bindNIO(_ kind: ListenerKind, port: Int, served: ServedInstance) async throws -> Int {
         let connections = self.connections
         let logger = served.logger
         let bootstrap = ServerBootstrap(group: group)

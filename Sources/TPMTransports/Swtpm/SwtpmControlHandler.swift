@@ -8,7 +8,7 @@ import NIOCore
 ///
 /// Like swtpm, a message must be complete within 500 ms of its first byte; otherwise the connection is
 /// closed without a reply (swtpm's receive loop gives up the same way). Runs on the event loop, without
-/// Swift concurrency, for the reason given on ``MSSimCommandHandler``.
+/// Swift concurrency, for the reason given on ``MSSimCommandSession``.
 final class SwtpmControlHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 
-import NIOCore
 import TPMEngine
 
 /// One command from the swtpm data channel.
@@ -17,7 +16,7 @@ struct SwtpmDataFrame: Hashable, Sendable {
 /// - The command is complete when the header's size equals what arrived: it runs at once.
 /// - More arrived than the header says: all of it goes to the engine, which answers TPM_RC_COMMAND_SIZE
 ///   (swtpm's answer to such a burst), and the bytes are dropped.
-/// - Less arrived: the handler waits a short grace period for the rest, then passes what it has
+/// - Less arrived: the session waits a short grace period for the rest, then passes what it has
 ///   (``decodeAfterGrace(buffer:)``), and the engine answers TPM_RC_COMMAND_SIZE.
 /// - More is buffered than any command can be: framing is lost (``Decision/overflow``).
 ///
@@ -35,7 +34,7 @@ struct SwtpmDataFramer {
         case overflow
     }
 
-    func decode(buffer: inout ByteBuffer) -> Decision {
+    func decode(buffer: inout InputBuffer) -> Decision {
         let available = buffer.readableBytes
         guard available <= Self.maximumBufferedSize else { return .overflow }
         guard let prefixSize = Self.prefixSize(of: buffer) else { return .needMoreData }
@@ -50,14 +49,14 @@ struct SwtpmDataFramer {
     }
 
     /// Everything buffered as one command, once the grace period for the rest has run out; nil when empty.
-    func decodeAfterGrace(buffer: inout ByteBuffer) -> SwtpmDataFrame? {
+    func decodeAfterGrace(buffer: inout InputBuffer) -> SwtpmDataFrame? {
         guard buffer.readableBytes > 0 else { return nil }
         return Self.takeAll(&buffer, prefixSize: Self.prefixSize(of: buffer) ?? 0)
     }
 
     /// 0 for a raw command, 9 for a prefixed one, nil while undecided. Like swtpm, a buffer that starts with
     /// a TPM 2.0 command tag is raw; otherwise it is prefixed if its first word is TPM_SEND_COMMAND.
-    private static func prefixSize(of buffer: ByteBuffer) -> Int? {
+    private static func prefixSize(of buffer: InputBuffer) -> Int? {
         guard let tag = buffer.getInteger(at: buffer.readerIndex, as: UInt16.self) else { return nil }
         if tag == 0x8001 || tag == 0x8002 { return 0 }
         guard let code = buffer.getInteger(at: buffer.readerIndex, as: UInt32.self),
@@ -66,7 +65,7 @@ struct SwtpmDataFramer {
         return code == prefixCode ? prefixSize : 0
     }
 
-    private static func takeAll(_ buffer: inout ByteBuffer, prefixSize: Int) -> SwtpmDataFrame {
+    private static func takeAll(_ buffer: inout InputBuffer, prefixSize: Int) -> SwtpmDataFrame {
         var locality: UInt8?
         if prefixSize > 0 {
             locality = buffer.getInteger(at: buffer.readerIndex + 4, as: UInt8.self)

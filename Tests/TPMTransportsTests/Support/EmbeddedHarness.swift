@@ -6,7 +6,8 @@ import NIOEmbedded
 @testable import TPMTransports
 import VTPMManager
 
-/// One of the transports' pipelines on an EmbeddedChannel, over an in-memory instance.
+/// One of the transports' NIO pipelines (the mssim platform port, the swtpm control port) on an
+/// EmbeddedChannel, over an in-memory instance. The data ports' sessions have ``SessionHarness``.
 struct EmbeddedHarness {
     let channel: EmbeddedChannel
     let served: ServedInstance

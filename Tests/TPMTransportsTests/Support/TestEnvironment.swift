@@ -1,20 +1,49 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import Synchronization
 import SystemPackage
 import TPMTransports
 import VTPMManager
 
-/// Ports for socket tests: each call hands out a fresh block in 31100-31999 (this worktree's range).
+/// Ports for socket tests: fresh blocks from 400-899 above the port base (`VTPM_TEST_PORT_BASE`, 31000 unless
+/// set; each worktree of this machine uses its own base), wrapping around, each port free when handed out.
+/// A base inside the kernel's ephemeral range (32768 and up) shares it with outgoing connections, so a port
+/// can still be taken between the check and the bind: ``RunningServer`` then moves on to the next block.
 enum TestPorts {
-    private static let next = Atomic<Int>(31100)
+    private static let next = Atomic<Int>(0)
+
+    static var base: Int {
+        ProcessInfo.processInfo.environment["VTPM_TEST_PORT_BASE"].flatMap { Int($0) } ?? 31000
+    }
 
     static func block(_ size: Int = 8) -> Int {
-        let base = next.add(size, ordering: .relaxed).oldValue
-        precondition(base + size <= 32000, "test port range 31100-31999 exhausted")
-        return base
+        while true {
+            let first = base + 400 + next.add(size, ordering: .relaxed).oldValue % (500 - size)
+            if (first..<first + size).allSatisfy(isBindable) { return first }
+        }
+    }
+
+    /// Whether a listener could bind 127.0.0.1:`port` now (with SO_REUSEADDR, as the servers do).
+    private static func isBindable(_ port: Int) -> Bool {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var reuse: Int32 = 1
+        setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
     }
 }
 

@@ -7,24 +7,26 @@ import Synchronization
 import Glibc
 #endif
 
-/// Hands out blocks of consecutive free loopback TCP ports, so tests running in parallel never collide.
+/// Hands out blocks of consecutive free loopback TCP ports, so tests running in parallel never collide: the
+/// first 400 ports above the port base (`VTPM_TEST_PORT_BASE`, 31000 unless set; each worktree of this machine
+/// uses its own base), wrapping around.
 enum Ports {
-    private static let next = Mutex<UInt16>(UInt16(20_000 + (getpid() % 200) * 150))
+    private static let next = Mutex<Int>(0)
 
-    /// Fixed blocks other suites bind directly (TPMTransportsTests, VTPMDaemonTests).
-    static let reserved: Range<UInt16> = 31_000..<32_000
+    static var base: Int {
+        ProcessInfo.processInfo.environment["VTPM_TEST_PORT_BASE"].flatMap { Int($0) } ?? 31000
+    }
 
     /// The first of `count` consecutive ports that are free right now.
     static func block(_ count: Int) -> UInt16 {
         while true {
-            let base = next.withLock { value -> UInt16 in
-                let base = value
-                value = value >= 60_000 ? 20_000 : value + UInt16(count)
-                return base
+            let first = next.withLock { value -> Int in
+                if value + count > 400 { value = 0 }
+                defer { value += count }
+                return value
             }
-            let ports = base..<(base + UInt16(count))
-            guard !ports.overlaps(reserved) else { continue }
-            if ports.allSatisfy(isFree) { return base }
+            let port = UInt16(base + first)
+            if (0..<count).allSatisfy({ isFree(port + UInt16($0)) }) { return port }
         }
     }
 
