@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import Crypto
+import FoundationEssentials
 import TPMWire
 
 /// Hashing by TPM algorithm identifier, on top of swift-crypto.
@@ -80,10 +81,10 @@ public struct TPMHashState: Sendable {
     /// The digest of everything added so far; the state itself is left untouched.
     public func finalize() -> [UInt8] {
         switch backing {
-        case .sha1(let h): Array(h.finalize())
-        case .sha256(let h): Array(h.finalize())
-        case .sha384(let h): Array(h.finalize())
-        case .sha512(let h): Array(h.finalize())
+        case .sha1(let h): h.finalize().bytes
+        case .sha256(let h): h.finalize().bytes
+        case .sha384(let h): h.finalize().bytes
+        case .sha512(let h): h.finalize().bytes
         case .moved: []
         }
     }
@@ -139,11 +140,26 @@ public struct TPMHMACState: Sendable {
 
     public func finalize() -> [UInt8] {
         switch backing {
-        case .sha1(let h): Array(h.finalize())
-        case .sha256(let h): Array(h.finalize())
-        case .sha384(let h): Array(h.finalize())
-        case .sha512(let h): Array(h.finalize())
+        case .sha1(let h): h.finalize().bytes
+        case .sha256(let h): h.finalize().bytes
+        case .sha384(let h): h.finalize().bytes
+        case .sha512(let h): h.finalize().bytes
         case .moved: []
         }
+    }
+}
+
+extension Digest {
+    /// The bytes as an array, copied in one piece (a digest iterated as a `Sequence` goes byte by byte,
+    /// which profiling showed as a visible cost of every PCR extend).
+    var bytes: [UInt8] {
+        withUnsafeBytes { Array($0) }
+    }
+}
+
+extension MessageAuthenticationCode {
+    /// The bytes as an array, copied in one piece.
+    var bytes: [UInt8] {
+        withUnsafeBytes { Array($0) }
     }
 }

@@ -39,6 +39,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Print the table as Markdown.")
     var markdown = false
 
+    @Option(help: "Run only the operations whose name contains this text (e.g. PCR_Read).")
+    var only: String?
+
     func validate() throws {
         guard targets.count >= 1 else { throw ValidationError("give at least one --target NAME=[host:]port") }
         guard iterations > 0, roundSize > 0 else { throw ValidationError("iterations and round size must be positive") }
@@ -62,7 +65,7 @@ struct BenchCommand: ParsableCommand {
             }
         }
         var rows: [BenchReport.Row] = []
-        for operation in BenchOperation.all {
+        for operation in BenchOperation.all where only.map({ operation.name.contains($0) }) ?? true {
             for (_, target) in connections {
                 try target.check(operation)
                 _ = try target.measure(operation, count: warmup)

@@ -32,12 +32,15 @@ public struct PCRBanks: Hashable, Sendable {
     }
 
     func isAllocated(_ pcr: Int, in hash: TPMIAlgHash) -> Bool {
-        banks.first { $0.hash == hash }?.allocated.isSelected(pcr) ?? false
+        guard let index = banks.firstIndex(where: { $0.hash == hash }) else { return false }
+        return banks[index].allocated.isSelected(pcr)
     }
 
     func value(_ pcr: Int, in hash: TPMIAlgHash) -> [UInt8]? {
-        guard let bank = banks.first(where: { $0.hash == hash }), bank.allocated.isSelected(pcr) else { return nil }
-        return bank.values[pcr]
+        // Index into the banks rather than binding a bank: a bound copy would retain all its arrays.
+        guard let index = banks.firstIndex(where: { $0.hash == hash }), banks[index].allocated.isSelected(pcr)
+        else { return nil }
+        return banks[index].values[pcr]
     }
 
     /// Sets PCR `pcr` in every bank where it is allocated: all bytes but the last from the sign of

@@ -8,8 +8,10 @@ where RawValue: FixedWidthInteger & UnsignedInteger & Sendable {
 }
 
 extension TPMAttributes {
+    @inlinable
     public func marshal(into writer: inout TPMWriter) { writer.writeInteger(rawValue) }
 
+    @inlinable
     public init(unmarshalling reader: inout TPMReader) throws(TPMRC) {
         let raw = try reader.readInteger(as: RawValue.self)
         guard raw & Self.reservedMask == 0 else { throw .reservedBits }

@@ -22,15 +22,18 @@ extension TPM2BBytes {
         try! Self([])
     }
 
-    static func validate(_ buffer: [UInt8]) throws(TPMRC) {
+    @inlinable
+    public static func validate(_ buffer: [UInt8]) throws(TPMRC) {
         guard buffer.count <= maxSize else { throw .size }
     }
 
+    @inlinable
     public func marshal(into writer: inout TPMWriter) {
         writer.writeInteger(UInt16(buffer.count))
         writer.writeBytes(buffer)
     }
 
+    @inlinable
     public init(unmarshalling reader: inout TPMReader) throws(TPMRC) {
         let size = Int(try reader.readInteger(as: UInt16.self))
         guard size <= Self.maxSize else { throw .size }

@@ -11,8 +11,10 @@ where RawValue: FixedWidthInteger & UnsignedInteger & Sendable {
 }
 
 extension TPMConstant {
+    @inlinable
     public func marshal(into writer: inout TPMWriter) { writer.writeInteger(rawValue) }
 
+    @inlinable
     public init(unmarshalling reader: inout TPMReader) throws(TPMRC) {
         self.init(rawValue: try reader.readInteger(as: RawValue.self))
     }

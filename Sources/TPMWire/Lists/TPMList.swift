@@ -12,10 +12,12 @@ public protocol TPMList: TPMCodable, Hashable, Sendable {
 extension TPMList {
     public var count: Int { elements.count }
 
-    static func validate(_ elements: [Element]) throws(TPMRC) {
+    @inlinable
+    public static func validate(_ elements: [Element]) throws(TPMRC) {
         guard elements.count <= maxCount else { throw .size }
     }
 
+    @inlinable
     public func marshal(into writer: inout TPMWriter) {
         writer.writeInteger(UInt32(elements.count))
         for element in elements {
@@ -23,6 +25,7 @@ extension TPMList {
         }
     }
 
+    @inlinable
     public init(unmarshalling reader: inout TPMReader) throws(TPMRC) {
         let count = try reader.readInteger(as: UInt32.self)
         // Check the count before using it for anything, in particular before reserving storage.

@@ -13,6 +13,12 @@ public protocol TPMUnmarshal {
 
 public typealias TPMCodable = TPMMarshal & TPMUnmarshal
 
+// Performance note: the generic building blocks of every command's encoding (integer, constant, attribute,
+// TPM2B and TPML codecs, and the reader/writer primitives under them) are `@inlinable`. Without that, the
+// engine calls them unspecialized across the module boundary, and profiling showed generic metadata lookups
+// and reference counting in them as the largest cost of small commands. Structure-specific code is not
+// inlinable.
+
 extension TPMMarshal {
     /// The canonical bytes of this value.
     public func marshalled() -> [UInt8] {
@@ -34,27 +40,36 @@ extension TPMUnmarshal {
 // MARK: - Integers
 
 extension UInt8: TPMCodable {
+    @inlinable
     public func marshal(into writer: inout TPMWriter) { writer.writeInteger(self) }
+    @inlinable
     public init(unmarshalling reader: inout TPMReader) throws(TPMRC) { self = try reader.readInteger() }
 }
 
 extension UInt16: TPMCodable {
+    @inlinable
     public func marshal(into writer: inout TPMWriter) { writer.writeInteger(self) }
+    @inlinable
     public init(unmarshalling reader: inout TPMReader) throws(TPMRC) { self = try reader.readInteger() }
 }
 
 extension UInt32: TPMCodable {
+    @inlinable
     public func marshal(into writer: inout TPMWriter) { writer.writeInteger(self) }
+    @inlinable
     public init(unmarshalling reader: inout TPMReader) throws(TPMRC) { self = try reader.readInteger() }
 }
 
 extension UInt64: TPMCodable {
+    @inlinable
     public func marshal(into writer: inout TPMWriter) { writer.writeInteger(self) }
+    @inlinable
     public init(unmarshalling reader: inout TPMReader) throws(TPMRC) { self = try reader.readInteger() }
 }
 
 /// TPMI_YES_NO — Part 2, 9.2: a byte that must be 0 or 1.
 extension Bool: TPMCodable {
+    @inlinable
     public func marshal(into writer: inout TPMWriter) { writer.writeInteger(UInt8(self ? 1 : 0)) }
     public init(unmarshalling reader: inout TPMReader) throws(TPMRC) {
         switch try reader.readInteger(as: UInt8.self) {

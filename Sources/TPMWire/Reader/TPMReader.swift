@@ -54,6 +54,7 @@ public struct TPMReader: Sendable {
         return try? copy.readInteger(as: T.self)
     }
 
+    @inlinable
     public mutating func readBytes(count: Int) throws(TPMRC) -> [UInt8] {
         guard count >= 0, end - index >= count else { throw .insufficient }
         defer { position += count }

@@ -23,10 +23,12 @@ public struct TPMWriter: Sendable {
         }
     }
 
+    @inlinable
     public mutating func writeBytes(_ data: [UInt8]) {
         storage.append(contentsOf: data)
     }
 
+    @inlinable
     public mutating func writeBytes(_ data: ArraySlice<UInt8>) {
         storage.append(contentsOf: data)
     }

@@ -7,7 +7,7 @@ public struct TPMSPCRSelection: TPMCodable, Hashable, Sendable {
 
     public var hash: TPMIAlgHash
     /// Bit n of byte n/8 selects PCR n.
-    public private(set) var pcrSelect: [UInt8]
+    public internal(set) var pcrSelect: [UInt8]
 
     /// Creates a selection; throws ``TPMRC/value`` if the bitmap is not `selectSize` bytes.
     public init(hash: TPMIAlgHash, pcrSelect: [UInt8]) throws(TPMRC) {
@@ -31,6 +31,7 @@ public struct TPMSPCRSelection: TPMCodable, Hashable, Sendable {
         (0..<(pcrSelect.count * 8)).filter { pcrSelect[$0 / 8] & (1 << ($0 % 8)) != 0 }
     }
 
+    @inlinable
     public func isSelected(_ pcr: Int) -> Bool {
         pcr / 8 < pcrSelect.count && pcrSelect[pcr / 8] & (1 << (pcr % 8)) != 0
     }
