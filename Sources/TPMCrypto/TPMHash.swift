@@ -22,6 +22,14 @@ public enum TPMHash {
         return state.finalize()
     }
 
+    /// The digest of `first || second`, without building an array of the parts.
+    public static func digest(_ algorithm: TPMIAlgHash, _ first: [UInt8], _ second: [UInt8]) -> [UInt8] {
+        var state = TPMHashState(algorithm)
+        state.update(first)
+        state.update(second)
+        return state.finalize()
+    }
+
     /// HMAC of `data` under `key` — the spec's HMAC (Part 1, 11.4.6), i.e. RFC 2104.
     public static func hmac(_ algorithm: TPMIAlgHash, key: [UInt8], _ data: [UInt8]) -> [UInt8] {
         var state = TPMHMACState(algorithm, key: key)
@@ -57,6 +65,10 @@ public struct TPMHashState: Sendable {
 
     /// Moves the digest state out of `backing` before updating it: a second reference would make
     /// swift-crypto's copy-on-write duplicate the whole context on every update.
+    public mutating func update(_ data: ArraySlice<UInt8>) {
+        update(Array(data))
+    }
+
     public mutating func update(_ data: [UInt8]) {
         let current = backing
         backing = .moved

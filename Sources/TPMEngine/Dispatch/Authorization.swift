@@ -33,7 +33,11 @@ extension TPMEngine {
             entries[index].associatedHandle = handles[index]
         }
 
-        let names = handles.map { name(of: $0) }
+        // Names go into cpHash, which only HMAC and policy sessions need.
+        var names: [[UInt8]] = []
+        if entries.contains(where: { !$0.isPassword }) {
+            names = handles.map { name(of: $0) }
+        }
         for index in entries.indices {
             let number = index + 1
             if entries[index].isPassword {
@@ -64,7 +68,9 @@ extension TPMEngine {
 
     /// After the command succeeded: new nonces, response HMACs, and flushing of sessions that were not
     /// continued (ms-tpm `BuildResponseSession`).
-    mutating func respond(to entries: [SessionEntry], code: TPMCC, responseParameters: [UInt8]) -> [TPMSAuthResponse] {
+    mutating func respond(
+        to entries: [SessionEntry], code: TPMCC, responseParameters: ArraySlice<UInt8>
+    ) -> [TPMSAuthResponse] {
         for entry in entries where !entry.isPassword {
             let handle = entry.command.sessionHandle
             guard var session = sessions[handle] else { continue }

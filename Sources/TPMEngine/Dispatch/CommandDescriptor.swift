@@ -58,26 +58,27 @@ public struct CommandFlags: OptionSet, Hashable, Sendable {
 }
 
 /// A command as the dispatcher sees it: its code, handle area, flags and a closure that unmarshals
-/// the parameters, runs the handler and marshals the response parameters.
-public struct CommandDescriptor: Sendable {
+/// the parameters, runs the handler and marshals the response parameters into the response being built.
+///
+/// A class, so that looking a command up on every execution costs one reference count, not one per field.
+public final class CommandDescriptor: Sendable {
     public let code: TPMCC
     public let handles: [HandleSpec]
     public let flags: CommandFlags
     public let hasResponseHandle: Bool
-    let execute: @Sendable (inout ParameterReader, CommandInfo, inout TPMEngine) throws(TPMRC) -> (TPMHandle?, [UInt8])
+    let execute: @Sendable (inout ParameterReader, CommandInfo, inout TPMEngine, inout TPMWriter) throws(TPMRC) -> TPMHandle?
 
     init<C: TPMCommand>(_ command: C.Type, responseHandle: Bool = false) {
         code = C.code
         handles = C.handles
         flags = C.flags
         hasResponseHandle = responseHandle
-        execute = { parameters, environment, engine throws(TPMRC) in
+        execute = { parameters, info, engine, writer throws(TPMRC) in
             let request = try C.Request(parameters: &parameters)
             guard parameters.reader.isAtEnd else { throw TPMRC.size }
-            let response = try C.run(request, environment, &engine)
-            var writer = TPMWriter()
+            let response = try C.run(request, info, &engine)
             response.marshal(into: &writer)
-            return (response.responseHandle, writer.bytes)
+            return response.responseHandle
         }
     }
 

@@ -61,35 +61,39 @@ extension TPMEngine {
 
         let info = CommandInfo(code: code, tag: tag, handles: handles, locality: locality)
         var parameters = ParameterReader(reader)
-        let (responseHandle, responseParameters) = try descriptor.execute(&parameters, info, &self)
+        // The response is built in one buffer: header, room for the handle and parameter size, then the
+        // handler writes its parameters straight after them.
+        var response = TPMWriter(capacity: 128)
+        tag.marshal(into: &response)
+        response.writeInteger(UInt32(0))
+        response.writeInteger(TPMRC.success.rawValue)
+        let handleOffset = response.count
+        if descriptor.hasResponseHandle {
+            response.writeInteger(UInt32(0))
+        }
+        let sizeOffset = response.count
+        if tag == .sessions {
+            response.writeInteger(UInt32(0))
+        }
+        let parametersStart = response.count
+        let responseHandle = try descriptor.execute(&parameters, info, &self, &response)
+        let parametersEnd = response.count
 
-        let responses = respond(to: authorizations, code: code, responseParameters: responseParameters)
-        return buildResponse(
-            tag: tag, handle: responseHandle, parameters: responseParameters, authorizations: responses)
-    }
-
-    private func buildResponse(
-        tag: TPMST, handle: TPMHandle?, parameters: [UInt8],
-        authorizations: [TPMSAuthResponse]
-    ) -> [UInt8] {
-        var writer = TPMWriter(capacity: 16 + parameters.count)
-        tag.marshal(into: &writer)
-        writer.writeInteger(UInt32(0))
-        writer.writeInteger(TPMRC.success.rawValue)
-        if let handle {
-            handle.marshal(into: &writer)
+        if descriptor.hasResponseHandle {
+            // Every command with a response handle returns one; a handler that did not is a bug.
+            guard let responseHandle else { throw .failure }
+            response.setUInt32(responseHandle.rawValue, at: handleOffset)
         }
         if tag == .sessions {
-            writer.writeInteger(UInt32(parameters.count))
-        }
-        writer.writeBytes(parameters)
-        if tag == .sessions {
-            for response in authorizations {
-                response.marshal(into: &writer)
+            response.setUInt32(UInt32(parametersEnd - parametersStart), at: sizeOffset)
+            let authorizationResponses = respond(
+                to: authorizations, code: code, responseParameters: response.bytes[parametersStart..<parametersEnd])
+            for authorization in authorizationResponses {
+                authorization.marshal(into: &response)
             }
         }
-        writer.setUInt32(UInt32(writer.count), at: 2)
-        return writer.bytes
+        response.setUInt32(UInt32(response.count), at: 2)
+        return response.bytes
     }
 
     // MARK: - Handle area (ms-tpm ParseHandleBuffer, EntityGetLoadStatus)

@@ -65,7 +65,7 @@ public struct PCRBanks: Hashable, Sendable {
     mutating func extend(_ pcr: Int, in hash: TPMIAlgHash, with data: [UInt8]) -> Bool {
         guard let index = banks.firstIndex(where: { $0.hash == hash }), banks[index].allocated.isSelected(pcr)
         else { return false }
-        banks[index].values[pcr] = TPMHash.digest(hash, parts: [banks[index].values[pcr], data])
+        banks[index].values[pcr] = TPMHash.digest(hash, banks[index].values[pcr], data)
         return true
     }
 

@@ -20,7 +20,7 @@ enum SessionHMAC {
 
     /// rpHash = H(responseCode || commandCode || parameters); only successful responses carry HMACs, so the
     /// response code is TPM_RC_SUCCESS.
-    static func responseParameterHash(_ hash: TPMIAlgHash, code: TPMCC, parameters: [UInt8]) -> [UInt8] {
+    static func responseParameterHash(_ hash: TPMIAlgHash, code: TPMCC, parameters: ArraySlice<UInt8>) -> [UInt8] {
         var state = TPMHashState(hash)
         state.update(TPMRC.success.rawValue.marshalled())
         state.update(code.marshalled())

@@ -1,63 +1,77 @@
 // SPDX-License-Identifier: Apache-2.0
 
 /// TPMS_PCR_SELECTION — Part 2, 10.6.2: a hash bank and a bitmap of PCRs in it.
+///
+/// With 24 PCRs the bitmap is always three octets (PCR_SELECT_MIN = PCR_SELECT_MAX = 3), so it is kept in a
+/// `UInt32`: every PCR command parses, copies and edits selections, and an array per selection cost an
+/// allocation each time.
 public struct TPMSPCRSelection: TPMCodable, Hashable, Sendable {
     /// PCR_SELECT_MIN and PCR_SELECT_MAX for 24 PCRs: the bitmap is exactly three bytes.
     public static let selectSize = 3
+    static let pcrCount = selectSize * 8
 
     public var hash: TPMIAlgHash
-    /// Bit n of byte n/8 selects PCR n.
-    public internal(set) var pcrSelect: [UInt8]
+    /// Bit n selects PCR n.
+    @usableFromInline var bitmap: UInt32
 
     /// Creates a selection; throws ``TPMRC/value`` if the bitmap is not `selectSize` bytes.
     public init(hash: TPMIAlgHash, pcrSelect: [UInt8]) throws(TPMRC) {
         guard pcrSelect.count == Self.selectSize else { throw .value }
         self.hash = hash
-        self.pcrSelect = pcrSelect
+        self.bitmap = UInt32(pcrSelect[0]) | UInt32(pcrSelect[1]) << 8 | UInt32(pcrSelect[2]) << 16
     }
 
-    /// A selection of the given PCR indices (each below 24).
+    /// A selection of the given PCR indices; indices outside 0..<24 are ignored.
     public init(hash: TPMIAlgHash, pcrs: some Sequence<Int>) {
-        var bitmap = [UInt8](repeating: 0, count: Self.selectSize)
-        for pcr in pcrs where (0..<(Self.selectSize * 8)).contains(pcr) {
-            bitmap[pcr / 8] |= 1 << (pcr % 8)
-        }
         self.hash = hash
-        self.pcrSelect = bitmap
+        self.bitmap = 0
+        for pcr in pcrs where (0..<Self.pcrCount).contains(pcr) {
+            bitmap |= 1 << UInt32(pcr)
+        }
+    }
+
+    /// The bitmap as the spec lays it out: bit n of octet n/8 selects PCR n.
+    public var pcrSelect: [UInt8] {
+        [UInt8(truncatingIfNeeded: bitmap), UInt8(truncatingIfNeeded: bitmap >> 8),
+         UInt8(truncatingIfNeeded: bitmap >> 16)]
     }
 
     /// The selected PCR indices, ascending.
     public var pcrs: [Int] {
-        (0..<(pcrSelect.count * 8)).filter { pcrSelect[$0 / 8] & (1 << ($0 % 8)) != 0 }
+        (0..<Self.pcrCount).filter { isSelected($0) }
     }
 
     @inlinable
     public func isSelected(_ pcr: Int) -> Bool {
-        pcr / 8 < pcrSelect.count && pcrSelect[pcr / 8] & (1 << (pcr % 8)) != 0
+        pcr >= 0 && pcr < 24 && bitmap & (1 << UInt32(pcr)) != 0
     }
 
     public mutating func setSelected(_ pcr: Int, _ selected: Bool) {
-        guard pcr / 8 < pcrSelect.count else { return }
+        guard pcr >= 0 && pcr < Self.pcrCount else { return }
         if selected {
-            pcrSelect[pcr / 8] |= 1 << (pcr % 8)
+            bitmap |= 1 << UInt32(pcr)
         } else {
-            pcrSelect[pcr / 8] &= ~(1 << (pcr % 8))
+            bitmap &= ~(1 << UInt32(pcr))
         }
     }
 
-    public var isEmpty: Bool { pcrSelect.allSatisfy { $0 == 0 } }
+    public var isEmpty: Bool { bitmap == 0 }
 
     public func marshal(into writer: inout TPMWriter) {
         hash.marshal(into: &writer)
-        writer.writeInteger(UInt8(pcrSelect.count))
-        writer.writeBytes(pcrSelect)
+        writer.writeInteger(UInt8(Self.selectSize))
+        writer.writeInteger(UInt8(truncatingIfNeeded: bitmap))
+        writer.writeInteger(UInt8(truncatingIfNeeded: bitmap >> 8))
+        writer.writeInteger(UInt8(truncatingIfNeeded: bitmap >> 16))
     }
 
     public init(unmarshalling reader: inout TPMReader) throws(TPMRC) {
-        let hash = try TPMIAlgHash(unmarshalling: &reader)
-        let size = Int(try reader.readInteger(as: UInt8.self))
-        guard size == Self.selectSize else { throw .value }
-        try self.init(hash: hash, pcrSelect: try reader.readBytes(count: size))
+        hash = try TPMIAlgHash(unmarshalling: &reader)
+        guard try reader.readInteger(as: UInt8.self) == Self.selectSize else { throw .value }
+        let low = try reader.readInteger(as: UInt8.self)
+        let middle = try reader.readInteger(as: UInt8.self)
+        let high = try reader.readInteger(as: UInt8.self)
+        bitmap = UInt32(low) | UInt32(middle) << 8 | UInt32(high) << 16
     }
 }
 
