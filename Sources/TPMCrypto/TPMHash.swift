@@ -63,13 +63,18 @@ public struct TPMHashState: Sendable {
         }
     }
 
-    /// Moves the digest state out of `backing` before updating it: a second reference would make
-    /// swift-crypto's copy-on-write duplicate the whole context on every update.
-    public mutating func update(_ data: ArraySlice<UInt8>) {
-        update(Array(data))
+    public mutating func update(_ data: [UInt8]) {
+        absorb(data)
     }
 
-    public mutating func update(_ data: [UInt8]) {
+    /// Hashes a slice in place, without copying it into an array first.
+    public mutating func update(_ data: ArraySlice<UInt8>) {
+        absorb(data)
+    }
+
+    /// Moves the digest state out of `backing` before updating it: a second reference would make
+    /// swift-crypto's copy-on-write duplicate the whole context on every update.
+    private mutating func absorb(_ data: some DataProtocol) {
         let current = backing
         backing = .moved
         switch consume current {

@@ -22,8 +22,8 @@ extension TPMEngine {
     /// Session-specific failures carry `TPM_RC_S + n`; a handle that needs authorization without a session
     /// gives TPM_RC_AUTH_MISSING. `parameters` are the command's parameter bytes as received (for cpHash).
     mutating func authorize(
-        _ reader: inout TPMReader, code: TPMCC, handles: [TPMHandle], descriptor: CommandDescriptor,
-        parameters: [UInt8]
+        _ reader: inout TPMReader, code: TPMCC, handles: HandleArea, descriptor: CommandDescriptor,
+        parameters: ArraySlice<UInt8>
     ) throws(TPMRC) -> [SessionEntry] {
         guard !descriptor.flags.contains(.noSessions) else { throw .authContext }
         var entries = try readSessions(&reader)
@@ -67,47 +67,52 @@ extension TPMEngine {
     }
 
     /// After the command succeeded: new nonces, response HMACs, and flushing of sessions that were not
-    /// continued (ms-tpm `BuildResponseSession`).
+    /// continued (ms-tpm `BuildResponseSession`). The session responses are appended to `response`, whose
+    /// bytes in `parameters` are the response parameters the HMACs cover.
     mutating func respond(
-        to entries: [SessionEntry], code: TPMCC, responseParameters: ArraySlice<UInt8>
-    ) -> [TPMSAuthResponse] {
+        to entries: [SessionEntry], code: TPMCC, parameters: Range<Int>, in response: inout TPMWriter
+    ) {
         for entry in entries where !entry.isPassword {
             let handle = entry.command.sessionHandle
             guard var session = sessions[handle] else { continue }
             session.nonceTPM = random(session.nonceTPM.count)
             sessions[handle] = session
         }
-        var responses: [TPMSAuthResponse] = []
         for entry in entries {
-            let attributes = entry.command.sessionAttributes
-            guard !entry.isPassword, let session = sessions[entry.command.sessionHandle] else {
-                // Part 1, 19.6.4: a password session answers with an empty nonce and HMAC and is never closed.
-                responses.append(TPMSAuthResponse(nonce: .empty, sessionAttributes: .continueSession, hmac: .empty))
-                continue
-            }
-            // The authValue after the command: a command that changes it answers with the new one.
-            var key: [UInt8] = []
-            if entry.includeAuth, let handle = entry.associatedHandle {
-                key = self.authValue(of: handle)
-            }
-            var hmac: [UInt8] = []
-            if !(session.sessionKey.isEmpty && key.isEmpty && entry.command.hmac.isEmpty) {
-                let rpHash = SessionHMAC.responseParameterHash(
-                    session.authHash, code: code, parameters: responseParameters)
-                hmac = SessionHMAC.hmac(
-                    session.authHash, sessionKey: session.sessionKey, authValue: key,
-                    parameterHash: rpHash, nonceNewer: session.nonceTPM,
-                    nonceOlder: entry.command.nonce.buffer, attributes: attributes)
-            }
-            responses.append(
-                TPMSAuthResponse(
-                    nonce: (try? TPM2BNonce(session.nonceTPM)) ?? .empty,
-                    sessionAttributes: attributes, hmac: (try? TPM2BAuth(hmac)) ?? .empty))
-            if !attributes.contains(.continueSession) {
+            // Built in its own statement so that the view of the response parameters is released before the
+            // response grows: appending while it is alive would copy the whole buffer.
+            let authorization = authorizationResponse(for: entry, code: code, parameters: response.bytes[parameters])
+            authorization.marshal(into: &response)
+            if !entry.isPassword, !entry.command.sessionAttributes.contains(.continueSession) {
                 sessions.remove(entry.command.sessionHandle)
             }
         }
-        return responses
+    }
+
+    private func authorizationResponse(
+        for entry: SessionEntry, code: TPMCC, parameters: ArraySlice<UInt8>
+    ) -> TPMSAuthResponse {
+        let attributes = entry.command.sessionAttributes
+        guard !entry.isPassword, let session = sessions[entry.command.sessionHandle] else {
+            // Part 1, 19.6.4: a password session answers with an empty nonce and HMAC and is never closed.
+            return TPMSAuthResponse(nonce: .empty, sessionAttributes: .continueSession, hmac: .empty)
+        }
+        // The authValue after the command: a command that changes it answers with the new one.
+        var key: [UInt8] = []
+        if entry.includeAuth, let handle = entry.associatedHandle {
+            key = self.authValue(of: handle)
+        }
+        var hmac: [UInt8] = []
+        if !(session.sessionKey.isEmpty && key.isEmpty && entry.command.hmac.isEmpty) {
+            let rpHash = SessionHMAC.responseParameterHash(session.authHash, code: code, parameters: parameters)
+            hmac = SessionHMAC.hmac(
+                session.authHash, sessionKey: session.sessionKey, authValue: key,
+                parameterHash: rpHash, nonceNewer: session.nonceTPM,
+                nonceOlder: entry.command.nonce.buffer, attributes: attributes)
+        }
+        return TPMSAuthResponse(
+            nonce: (try? TPM2BNonce(session.nonceTPM)) ?? .empty,
+            sessionAttributes: attributes, hmac: (try? TPM2BAuth(hmac)) ?? .empty)
     }
 
     // MARK: - Parsing (ms-tpm RetrieveSessionData)

@@ -69,6 +69,7 @@ public final class CommandDescriptor: Sendable {
     let execute: @Sendable (inout ParameterReader, CommandInfo, inout TPMEngine, inout TPMWriter) throws(TPMRC) -> TPMHandle?
 
     init<C: TPMCommand>(_ command: C.Type, responseHandle: Bool = false) {
+        precondition(C.handles.count <= HandleArea.capacity, "\(C.code) declares more than three handles")
         code = C.code
         handles = C.handles
         flags = C.flags

@@ -86,11 +86,7 @@ extension TPMEngine {
         }
         if tag == .sessions {
             response.setUInt32(UInt32(parametersEnd - parametersStart), at: sizeOffset)
-            let authorizationResponses = respond(
-                to: authorizations, code: code, responseParameters: response.bytes[parametersStart..<parametersEnd])
-            for authorization in authorizationResponses {
-                authorization.marshal(into: &response)
-            }
+            respond(to: authorizations, code: code, parameters: parametersStart..<parametersEnd, in: &response)
         }
         response.setUInt32(UInt32(response.count), at: 2)
         return response.bytes
@@ -98,8 +94,8 @@ extension TPMEngine {
 
     // MARK: - Handle area (ms-tpm ParseHandleBuffer, EntityGetLoadStatus)
 
-    private func readHandles(_ specs: [HandleSpec], from reader: inout TPMReader) throws(TPMRC) -> [TPMHandle] {
-        var handles: [TPMHandle] = []
+    private func readHandles(_ specs: [HandleSpec], from reader: inout TPMReader) throws(TPMRC) -> HandleArea {
+        var handles = HandleArea()
         for (index, spec) in specs.enumerated() {
             do throws(TPMRC) {
                 let handle = try TPMHandle(unmarshalling: &reader)
@@ -137,7 +133,7 @@ extension TPMEngine {
     }
 
     /// Every handle must refer to something present and enabled (ms-tpm EntityGetLoadStatus).
-    private func checkHandlesPresent(_ handles: [TPMHandle], specs: [HandleSpec]) throws(TPMRC) {
+    private func checkHandlesPresent(_ handles: HandleArea, specs: [HandleSpec]) throws(TPMRC) {
         for (index, handle) in handles.enumerated() {
             switch handle.type {
             case .permanent:

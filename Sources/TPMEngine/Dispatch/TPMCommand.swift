@@ -89,6 +89,6 @@ struct CommandInfo {
     let code: TPMCC
     let tag: TPMST
     /// The handle area, validated and resolved, in order.
-    let handles: [TPMHandle]
+    let handles: HandleArea
     let locality: UInt8
 }

@@ -7,7 +7,7 @@ import TPMWire
 enum SessionHMAC {
     /// cpHash = H(commandCode || Name₁ || … || Nameₙ || parameters), over the parameters as received.
     static func commandParameterHash(
-        _ hash: TPMIAlgHash, code: TPMCC, names: [[UInt8]], parameters: [UInt8]
+        _ hash: TPMIAlgHash, code: TPMCC, names: [[UInt8]], parameters: ArraySlice<UInt8>
     ) -> [UInt8] {
         var state = TPMHashState(hash)
         state.update(code.marshalled())
@@ -59,6 +59,8 @@ enum SessionHMAC {
 extension Array where Element == UInt8 {
     /// Part 1, 19.6.5: trailing zero octets of an authValue are not significant.
     var withoutTrailingZeros: [UInt8] {
+        // Most values end in a non-zero byte or are empty: hand back the same storage, no copy.
+        guard last == 0 else { return self }
         var end = count
         while end > 0 && self[end - 1] == 0 { end -= 1 }
         return Array(self[..<end])

@@ -13,10 +13,11 @@ public protocol TPM2BBytes: TPMCodable, Hashable, Sendable {
 }
 
 extension TPM2BBytes {
-    public var count: Int { buffer.count }
-    public var isEmpty: Bool { buffer.isEmpty }
+    @inlinable public var count: Int { buffer.count }
+    @inlinable public var isEmpty: Bool { buffer.isEmpty }
 
     /// The empty buffer.
+    @inlinable
     public static var empty: Self {
         // An empty buffer is within every limit.
         try! Self([])

@@ -57,6 +57,8 @@ public struct TPMReader: Sendable {
     @inlinable
     public mutating func readBytes(count: Int) throws(TPMRC) -> [UInt8] {
         guard count >= 0, end - index >= count else { throw .insufficient }
+        // Empty nonces and passwords are the common case; they need neither a slice nor a copy.
+        guard count > 0 else { return [] }
         defer { position += count }
         return Array(bytes[index..<(index + count)])
     }
@@ -68,8 +70,8 @@ public struct TPMReader: Sendable {
     }
 
     /// The bytes up to `end`, without consuming them.
-    public func peekRemaining() -> [UInt8] {
-        Array(bytes[index..<end])
+    public func peekRemaining() -> ArraySlice<UInt8> {
+        bytes[index..<end]
     }
 
     /// Skips `count` bytes.
