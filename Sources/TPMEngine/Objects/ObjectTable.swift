@@ -41,7 +41,7 @@ struct HashSequence: Sendable {
     /// A ticket may be made for data that is at least four bytes long and does not start with
     /// TPM_GENERATED_VALUE (ms-tpm `TicketIsSafe`).
     static func isTicketSafe(_ data: [UInt8]) -> Bool {
-        data.count >= generatedValue.count && Array(data.prefix(generatedValue.count)) != generatedValue
+        data.count >= generatedValue.count && !data.starts(with: generatedValue)
     }
 
     mutating func update(_ data: [UInt8]) {
