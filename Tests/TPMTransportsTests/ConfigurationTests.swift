@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
-import Testing
 import TPMTransports
+import Testing
 import VTPMManager
 
 @Suite("transport configuration")
@@ -19,9 +19,12 @@ struct ConfigurationTests {
         try TransportConfiguration(mssimBasePort: mssim, swtpmBasePort: swtpm).validate(instanceCount: count)
     }
 
-    @Test("invalid layouts are refused with a reason",
-          arguments: [(2321, 2421, 51), (2321, 2322, 1), (0, 0, 1), (65535, 0, 1), (2321, 2421, 0), (-5, 2421, 1),
-                      (70000, 0, 1)])
+    @Test(
+        "invalid layouts are refused with a reason",
+        arguments: [
+            (2321, 2421, 51), (2321, 2322, 1), (0, 0, 1), (65535, 0, 1), (2321, 2421, 0), (-5, 2421, 1),
+            (70000, 0, 1),
+        ])
     func invalid(mssim: Int, swtpm: Int, count: Int) {
         #expect(throws: TransportError(.invalidConfiguration, "")) {
             try TransportConfiguration(mssimBasePort: mssim, swtpmBasePort: swtpm).validate(instanceCount: count)
@@ -30,9 +33,10 @@ struct ConfigurationTests {
 
     @Test("the listener line names both protocols")
     func description() {
-        let listeners = InstanceListeners(instance: InstanceID(0), host: "127.0.0.1",
-                                          mssim: PortPair(first: 2321, second: 2322),
-                                          swtpm: PortPair(first: 2421, second: 2422))
+        let listeners = InstanceListeners(
+            instance: InstanceID(0), host: "127.0.0.1",
+            mssim: PortPair(first: 2321, second: 2322),
+            swtpm: PortPair(first: 2421, second: 2422))
         #expect("\(listeners)" == "instance 0: mssim 127.0.0.1:2321/2322, swtpm 127.0.0.1:2421/2422")
     }
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import Testing
-@testable import TPMTransports
 import VTPMManager
+
+@testable import TPMTransports
 
 @Suite("mssim command port codec")
 struct MSSimCodecTests {
@@ -40,8 +41,9 @@ struct MSSimCodecTests {
     @Test("two commands in one burst get two replies")
     func pipelined() throws {
         let harness = try SessionHarness<MSSimCommandSession>()
-        harness.feed(TestCommands.mssimFrame(TestCommands.startupClear)
-            + TestCommands.mssimFrame(TestCommands.getRandom(4)))
+        harness.feed(
+            TestCommands.mssimFrame(TestCommands.startupClear)
+                + TestCommands.mssimFrame(TestCommands.getRandom(4)))
         let writes = harness.writes()
         #expect(writes.count == 2)
         #expect(writes.last?.count == 4 + 16 + 4)
@@ -55,13 +57,16 @@ struct MSSimCodecTests {
         #expect(reply == TestCommands.words(0, 0))
     }
 
-    @Test("a command longer than the TPM accepts is skipped and answered with TPM_RC_COMMAND_SIZE",
-          arguments: chunkSizes)
+    @Test(
+        "a command longer than the TPM accepts is skipped and answered with TPM_RC_COMMAND_SIZE",
+        arguments: chunkSizes)
     func oversizedCommand(chunk: Int?) throws {
         let harness = try SessionHarness<MSSimCommandSession>()
         let body = [UInt8](repeating: 0xAB, count: 5000)
-        let reply = try #require(harness.roundTrip(TestCommands.words(8) + [0] + TestCommands.words(5000) + body,
-                                                       chunk: chunk.map { $0 * 97 }))
+        let reply = try #require(
+            harness.roundTrip(
+                TestCommands.words(8) + [0] + TestCommands.words(5000) + body,
+                chunk: chunk.map { $0 * 97 }))
         #expect(reply.count == 18)
         #expect(TestCommands.responseCode(Array(reply[4..<14])) == TestCommands.commandSize)
         // The stream is still in step: the next command works.
@@ -95,8 +100,9 @@ struct MSSimCodecTests {
         #expect(harness.isActive)
     }
 
-    @Test("session end, stop and unknown codes close the connection without a reply",
-          arguments: [UInt32(20), 21, 0, 99, 0xFFFF_FFFF])
+    @Test(
+        "session end, stop and unknown codes close the connection without a reply",
+        arguments: [UInt32(20), 21, 0, 99, 0xFFFF_FFFF])
     func closingCodes(code: UInt32) throws {
         let harness = try SessionHarness<MSSimCommandSession>()
         harness.feed(TestCommands.words(code) + TestCommands.mssimFrame(TestCommands.startupClear))

@@ -4,8 +4,9 @@ import NIOCore
 import NIOEmbedded
 import Synchronization
 import Testing
-@testable import TPMTransports
 import VTPMManager
+
+@testable import TPMTransports
 
 @Suite("mssim platform port codec")
 struct MSSimPlatformCodecTests {
@@ -76,7 +77,8 @@ struct MSSimPlatformCodecTests {
         // Share the instance's record: the platform harness has its own ServedInstance, so copy it over.
         platform.served.sizeRecord.withLock { $0 = command.served.sizeRecord.withLock { $0 } }
         let reply = try #require(try platform.roundTrip(TestCommands.words(25)))
-        let expected = TestCommands.words(16) + [12, 0, 0, 0, 0x00, 0x00, 0x01, 0x44] + [28, 0, 0, 0, 0, 0, 0, 0]
+        let expected =
+            TestCommands.words(16) + [12, 0, 0, 0, 0x00, 0x00, 0x01, 0x44] + [28, 0, 0, 0, 0, 0, 0, 0]
             + TestCommands.words(0)
         #expect(reply == expected)
         let again = try #require(try platform.roundTrip(TestCommands.words(25)))

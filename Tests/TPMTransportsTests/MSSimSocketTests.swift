@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
-import Testing
 import TPMTransports
+import Testing
 import VTPMManager
 
 @Suite("mssim over TCP")
@@ -43,8 +43,9 @@ struct MSSimSocketTests {
             #expect(try platform.mssimPlatform(2) == 0)
             #expect(try command.mssimSend(TestCommands.getRandom(8)).isEmpty)
             #expect(try platform.mssimPlatform(1) == 0)
-            #expect(TestCommands.responseCode(try command.mssimSend(TestCommands.getRandom(8)))
-                == TestCommands.initialize)
+            #expect(
+                TestCommands.responseCode(try command.mssimSend(TestCommands.getRandom(8)))
+                    == TestCommands.initialize)
             #expect(TestCommands.responseCode(try command.mssimSend(TestCommands.startupClear)) == TestCommands.success)
         }
     }
@@ -54,8 +55,9 @@ struct MSSimSocketTests {
         try await withServer { running in
             // Like tpm2-tss: Nagle on, the 9-byte prefix and the command in separate writes. Without an
             // immediate ACK of the prefix, each command waits for the peer's delayed-ACK timer (~40 ms).
-            let client = try TPMSocketClient(port: running.mssimCommandPort, receiveTimeout: .seconds(5),
-                                             noDelay: false)
+            let client = try TPMSocketClient(
+                port: running.mssimCommandPort, receiveTimeout: .seconds(5),
+                noDelay: false)
             defer { client.close() }
             func send(_ command: [UInt8]) throws -> [UInt8] {
                 let frame = TestCommands.mssimFrame(command)

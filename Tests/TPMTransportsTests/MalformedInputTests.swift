@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import Foundation
-import Testing
 import TPMTransports
+import Testing
 import VTPMManager
 
 /// Hostile or broken clients on real sockets: the server answers or closes cleanly, and keeps serving.
@@ -35,8 +35,9 @@ struct MalformedInputTests {
         let command = try TPMSocketClient(port: running.mssimCommandPort, receiveTimeout: .seconds(5))
         defer { command.close() }
         #expect(!(try command.mssimSend(TestCommands.getRandom(4))).isEmpty)
-        let data = try TPMSocketClient.swtpmSendOnce(TestCommands.getRandom(4), port: running.swtpmDataPort,
-                                                     receiveTimeout: .seconds(5))
+        let data = try TPMSocketClient.swtpmSendOnce(
+            TestCommands.getRandom(4), port: running.swtpmDataPort,
+            receiveTimeout: .seconds(5))
         #expect(data.count >= 10)
         let control = try TPMSocketClient(port: running.swtpmControlPort, receiveTimeout: .seconds(5))
         defer { control.close() }

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import Foundation
+import Synchronization
+import Testing
+import VTPMManager
+
+@testable import TPMTransports
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Synchronization
-import Testing
-@testable import TPMTransports
-import VTPMManager
 
 /// The reactor behind the mssim command and swtpm data ports, through real sockets: framing however the
 /// bytes are cut, replies the kernel cannot take at once, many connections, hostile peers, and shutdown.
@@ -104,8 +106,9 @@ struct ReactorSocketTests {
     @Test("three hundred connections at once, then none")
     func manyConnections() async throws {
         try await withServer(mssim: false) { running in
-            #expect(try TPMSocketClient.swtpmSendOnce(TestCommands.startupClear, port: running.swtpmDataPort)
-                == Self.startupSuccess)
+            #expect(
+                try TPMSocketClient.swtpmSendOnce(TestCommands.startupClear, port: running.swtpmDataPort)
+                    == Self.startupSuccess)
             let clients = try (0..<300).map { _ in try RawSocket(port: running.swtpmDataPort) }
             for client in clients { client.send(TestCommands.getRandom(16)) }
             for client in clients {
@@ -158,8 +161,9 @@ struct ReactorSocketTests {
             #expect(reply.isEmpty || TestCommands.responseCode(reply) == TestCommands.commandSize)
             #expect(client.peerClosed())
             #expect(try await Self.eventually { running.server.connectionCount == 0 })
-            #expect(TestCommands.responseCode(
-                try TPMSocketClient.swtpmSendOnce(TestCommands.startupClear, port: running.swtpmDataPort)) == 0)
+            #expect(
+                TestCommands.responseCode(
+                    try TPMSocketClient.swtpmSendOnce(TestCommands.startupClear, port: running.swtpmDataPort)) == 0)
         }
     }
 
@@ -174,8 +178,9 @@ struct ReactorSocketTests {
                     command.send(Array(TestCommands.mssimFrame(TestCommands.getRandom(8)).prefix(10)))
                 } else {
                     data.send(TestCommands.getRandom(48))
-                    command.send(TestCommands.mssimFrame(TestCommands.getRandom(48))
-                        + TestCommands.mssimFrame(TestCommands.getRandom(48)))
+                    command.send(
+                        TestCommands.mssimFrame(TestCommands.getRandom(48))
+                            + TestCommands.mssimFrame(TestCommands.getRandom(48)))
                 }
                 data.reset()
                 command.reset()

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 
+import Testing
+
+@testable import TPMTransports
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Testing
-@testable import TPMTransports
 
 @Suite("input buffer")
 struct InputBufferTests {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
-import Testing
 import TPMTransports
+import Testing
 import VTPMManager
 
 /// tpm2-tools (tpm2-tss TCTIs) and swtpm_ioctl against servers started in-process.

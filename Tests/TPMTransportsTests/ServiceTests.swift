@@ -2,10 +2,10 @@
 
 import Logging
 import ServiceLifecycle
-import SystemPackage
 import Synchronization
-import Testing
+import SystemPackage
 import TPMTransports
+import Testing
 import VTPMManager
 
 @Suite("transport service")

@@ -3,8 +3,9 @@
 import NIOCore
 import NIOEmbedded
 import Testing
-@testable import TPMTransports
 import VTPMManager
+
+@testable import TPMTransports
 
 /// Control-channel replies, byte for byte as swtpm 0.7.1 (libtpms 0.9.2) gave them to the same requests
 /// (recorded with a raw socket client on this machine; the live comparison is in SwtpmDifferentialTests).
@@ -28,7 +29,8 @@ struct SwtpmControlCodecTests {
         Row(name: "RESET_TPMESTABLISHED 0", request: TestCommands.words(11) + [0], reply: TestCommands.words(0x3D)),
         Row(name: "RESET_TPMESTABLISHED 3", request: TestCommands.words(11) + [3], reply: TestCommands.words(0)),
         Row(name: "RESET_TPMESTABLISHED 9", request: TestCommands.words(11) + [9], reply: TestCommands.words(0x3D)),
-        Row(name: "SET_BUFFERSIZE 0", request: TestCommands.words(17, 0),
+        Row(
+            name: "SET_BUFFERSIZE 0", request: TestCommands.words(17, 0),
             reply: TestCommands.words(0, 4096, 2808, 4096)),
         Row(name: "SET_BUFFERSIZE 100 running", request: TestCommands.words(17, 100), reply: TestCommands.words(10)),
         Row(name: "SET_BUFFERSIZE short", request: TestCommands.words(17) + [0], reply: TestCommands.words(3)),
@@ -54,9 +56,11 @@ struct SwtpmControlCodecTests {
         Row(name: "CANCEL_TPM_CMD", request: TestCommands.words(9), reply: TestCommands.words(10)),
         Row(name: "RESET_TPMESTABLISHED 3", request: TestCommands.words(11) + [3], reply: TestCommands.words(10)),
         Row(name: "SET_LOCALITY 2", request: TestCommands.words(5) + [2], reply: TestCommands.words(0)),
-        Row(name: "SET_BUFFERSIZE 100", request: TestCommands.words(17, 100),
+        Row(
+            name: "SET_BUFFERSIZE 100", request: TestCommands.words(17, 100),
             reply: TestCommands.words(0, 2808, 2808, 4096)),
-        Row(name: "SET_BUFFERSIZE 9000", request: TestCommands.words(17, 9000),
+        Row(
+            name: "SET_BUFFERSIZE 9000", request: TestCommands.words(17, 9000),
             reply: TestCommands.words(0, 4096, 2808, 4096)),
         Row(name: "GET_CONFIG", request: TestCommands.words(15), reply: TestCommands.words(0, 0)),
         Row(name: "STOP", request: TestCommands.words(14), reply: TestCommands.words(0)),
@@ -103,8 +107,9 @@ struct SwtpmControlCodecTests {
         #expect(!harness.channel.isActive)
     }
 
-    @Test("a request still incomplete after 500 ms closes the connection without a reply",
-          arguments: [[UInt8]([0, 0]), TestCommands.words(5), TestCommands.words(2) + [0, 0]])
+    @Test(
+        "a request still incomplete after 500 ms closes the connection without a reply",
+        arguments: [[UInt8]([0, 0]), TestCommands.words(5), TestCommands.words(2) + [0, 0]])
     func incomplete(bytes: [UInt8]) throws {
         let harness = try EmbeddedHarness(.swtpmControl)
         try harness.feed(bytes)

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import Testing
-@testable import TPMTransports
 import VTPMManager
+
+@testable import TPMTransports
 
 @Suite("swtpm data channel codec")
 struct SwtpmDataCodecTests {
@@ -115,8 +116,9 @@ struct SwtpmDataFramerTests {
     func prefixDetection() {
         let framer = SwtpmDataFramer()
         var prefixed = InputBuffer(bytes: TestCommands.mssimFrame(TestCommands.startupClear, locality: 1))
-        #expect(framer.decode(buffer: &prefixed)
-            == .frame(SwtpmDataFrame(command: TestCommands.startupClear, prefixLocality: 1)))
+        #expect(
+            framer.decode(buffer: &prefixed)
+                == .frame(SwtpmDataFrame(command: TestCommands.startupClear, prefixLocality: 1)))
         var other = InputBuffer(bytes: TestCommands.words(9) + [0] + TestCommands.words(12) + [1, 2, 3])
         #expect(framer.decode(buffer: &other) == .needMoreData)
     }

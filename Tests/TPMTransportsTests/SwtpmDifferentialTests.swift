@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
-import Testing
 import TPMTransports
+import Testing
 import VTPMManager
 
 /// The same control and data traffic sent to a real `swtpm socket` and to us: the replies must be the same

@@ -33,10 +33,18 @@ import Testing
         Step(command: "pcrread", arguments: []),
         Step(command: "startup", arguments: ["-c"]),
         Step(command: "startup", arguments: ["-c"]),
-        Step(command: "pcrextend", arguments: ["16:sha1=" + String(repeating: "11", count: 20)
-            + ",sha256=" + String(repeating: "22", count: 32)]),
-        Step(command: "pcrextend", arguments: ["23:sha384=" + String(repeating: "33", count: 48)
-            + ",sha512=" + String(repeating: "44", count: 64)]),
+        Step(
+            command: "pcrextend",
+            arguments: [
+                "16:sha1=" + String(repeating: "11", count: 20)
+                    + ",sha256=" + String(repeating: "22", count: 32)
+            ]),
+        Step(
+            command: "pcrextend",
+            arguments: [
+                "23:sha384=" + String(repeating: "33", count: 48)
+                    + ",sha512=" + String(repeating: "44", count: 64)
+            ]),
         Step(command: "pcrextend", arguments: ["17:sha256=" + String(repeating: "55", count: 32)]),
         Step(command: "pcrevent", arguments: ["16"], input: Data("hello".utf8)),
         Step(command: "pcrevent", arguments: ["23"], input: Data(large.prefix(1000))),

@@ -42,6 +42,7 @@ import VTPMManager
         #expect(!Ports.isListening(tpm.swtpmPort(instance: 1)))
         tpm.stop()
         #expect(tpm.log.contains(file), "the log must name the damaged file:\n\(tpm.log)")
-        #expect([UInt8](try Data(contentsOf: URL(fileURLWithPath: file))) == bytes, "the damaged file is kept as it was")
+        #expect(
+            [UInt8](try Data(contentsOf: URL(fileURLWithPath: file))) == bytes, "the damaged file is kept as it was")
     }
 }

@@ -23,7 +23,9 @@ import Glibc
             var timeout = timeval(tv_sec: 3, tv_usec: 0)
             setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
             let result = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
             }
             guard result == 0 else { throw DaemonError(message: "connect to \(port) failed") }
         }
@@ -31,7 +33,9 @@ import Glibc
         func send(_ bytes: [UInt8]) {
             var offset = 0
             while offset < bytes.count {
-                let sent = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                let sent = bytes[offset...].withUnsafeBytes {
+                    Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+                }
                 if sent <= 0 { return }
                 offset += sent
             }
@@ -60,7 +64,8 @@ import Glibc
 
     static func command(_ code: UInt32, _ body: [UInt8] = [], size: UInt32? = nil) -> [UInt8] {
         let total = size ?? UInt32(10 + body.count)
-        return [0x80, 0x01] + withUnsafeBytes(of: total.bigEndian, Array.init) + withUnsafeBytes(of: code.bigEndian, Array.init) + body
+        return [0x80, 0x01] + withUnsafeBytes(of: total.bigEndian, Array.init)
+            + withUnsafeBytes(of: code.bigEndian, Array.init) + body
     }
 
     static func responseCode(_ response: [UInt8]) -> UInt32? {

@@ -35,7 +35,8 @@ import Testing
         try tpm.tpm2Succeeds("pcrextend", ["16:sha256=\(zeros)"], over: tcti)
         // SHA-256(32 zero bytes || 32 zero bytes), computed independently.
         let read = try tpm.tpm2Succeeds("pcrread", ["sha256:16"], over: tcti)
-        #expect(read.lowercased().contains("f5a5fd42d16a20302798ef6ed309979b43003d2320d9f0e8ea9831a92759fb4b"), "\(read)")
+        #expect(
+            read.lowercased().contains("f5a5fd42d16a20302798ef6ed309979b43003d2320d9f0e8ea9831a92759fb4b"), "\(read)")
 
         let event = try tpm.tpm2Succeeds("pcrevent", ["23"], over: tcti, input: Data("abc".utf8))
         #expect(event.lowercased().contains(Self.abcSHA256), "\(event)")

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import Foundation
-import Testing
 import TPMTransports
+import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -76,9 +77,12 @@ struct VTPMDaemonTests {
         try FileManager.default.createDirectory(atPath: "\(directory)/vtpm-state/1", withIntermediateDirectories: true)
         try Data("not a state file".utf8).write(to: URL(fileURLWithPath: corrupted))
 
-        let daemon = try Daemon(["--mssim-port", "\(Self.port(900))", "--swtpm-port", "\(Self.port(910))",
-                                 "--instances", "2"],
-                                stateDirectory: directory)
+        let daemon = try Daemon(
+            [
+                "--mssim-port", "\(Self.port(900))", "--swtpm-port", "\(Self.port(910))",
+                "--instances", "2",
+            ],
+            stateDirectory: directory)
         let client = try Self.connect(Self.port(910))
         #expect(try client.swtpmSend(Self.startup) == [0x80, 0x01, 0, 0, 0, 10, 0, 0, 0, 0])
         #expect(try client.swtpmSend(Self.getRandom).count == 20)
@@ -91,8 +95,10 @@ struct VTPMDaemonTests {
         #expect(status == 0)
         #expect(log.contains("instance 1 refused"))
         #expect(log.contains(corrupted) || log.contains("vtpm-state/1/tpm2-state.vtpm"))
-        #expect(log.contains("instance 0: mssim 127.0.0.1:\(Self.port(900))/\(Self.port(901)), "
-            + "swtpm 127.0.0.1:\(Self.port(910))/\(Self.port(911))"))
+        #expect(
+            log.contains(
+                "instance 0: mssim 127.0.0.1:\(Self.port(900))/\(Self.port(901)), "
+                    + "swtpm 127.0.0.1:\(Self.port(910))/\(Self.port(911))"))
         #expect(log.contains("vtpmd stopped"))
         #expect(FileManager.default.fileExists(atPath: "\(directory)/vtpm-state/0/tpm2-state.vtpm"))
         let untouched = try Data(contentsOf: URL(fileURLWithPath: corrupted))
@@ -105,19 +111,22 @@ struct VTPMDaemonTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try FileManager.default.createDirectory(atPath: "\(directory)/vtpm-state/0", withIntermediateDirectories: true)
         try Data([1, 2, 3]).write(to: URL(fileURLWithPath: "\(directory)/vtpm-state/0/tpm2-state.vtpm"))
-        let daemon = try Daemon(["--mssim-port", "\(Self.port(920))", "--swtpm-port", "\(Self.port(930))"],
-                                stateDirectory: directory)
+        let daemon = try Daemon(
+            ["--mssim-port", "\(Self.port(920))", "--swtpm-port", "\(Self.port(930))"],
+            stateDirectory: directory)
         let (status, log) = daemon.finish()
         #expect(status != 0)
         #expect(log.contains("no instance could be opened"))
     }
 
-    @Test("refuses port layouts that overlap or run past 65535", arguments: [
-        ["--mssim-port", "\(Ports.base + 940)", "--swtpm-port", "\(Ports.base + 941)"],
-        ["--mssim-port", "65535"],
-        ["--mssim-port", "0", "--swtpm-port", "0"],
-        ["--instances", "0"],
-    ])
+    @Test(
+        "refuses port layouts that overlap or run past 65535",
+        arguments: [
+            ["--mssim-port", "\(Ports.base + 940)", "--swtpm-port", "\(Ports.base + 941)"],
+            ["--mssim-port", "65535"],
+            ["--mssim-port", "0", "--swtpm-port", "0"],
+            ["--instances", "0"],
+        ])
     func invalidOptions(arguments: [String]) throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -133,8 +142,9 @@ struct VTPMDaemonTests {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         for round in 0..<2 {
-            let daemon = try Daemon(["--mssim-port", "\(Self.port(950))", "--swtpm-port", "0"],
-                                    stateDirectory: directory)
+            let daemon = try Daemon(
+                ["--mssim-port", "\(Self.port(950))", "--swtpm-port", "0"],
+                stateDirectory: directory)
             let client = try Self.connect(Self.port(950))
             let response = try client.mssimSend(Self.startup)
             #expect(response.count == 10, "round \(round)")

@@ -66,7 +66,8 @@ public final class CommandDescriptor: Sendable {
     public let handles: [HandleSpec]
     public let flags: CommandFlags
     public let hasResponseHandle: Bool
-    let execute: @Sendable (inout ParameterReader, CommandInfo, inout TPMEngine, inout TPMWriter) throws(TPMRC) -> TPMHandle?
+    let execute:
+        @Sendable (inout ParameterReader, CommandInfo, inout TPMEngine, inout TPMWriter) throws(TPMRC) -> TPMHandle?
 
     init<C: TPMCommand>(_ command: C.Type, responseHandle: Bool = false) {
         precondition(C.handles.count <= HandleArea.capacity, "\(C.code) declares more than three handles")

@@ -16,8 +16,10 @@ public final class TPMSocketClient {
     /// - Parameters:
     ///   - receiveTimeout: how long a read may block; nil blocks forever.
     ///   - noDelay: TCP_NODELAY; false behaves like tpm2-tss's sockets (for tests).
-    public init(host: String = "127.0.0.1", port: Int, receiveTimeout: Duration? = .seconds(30),
-                noDelay: Bool = true) throws {
+    public init(
+        host: String = "127.0.0.1", port: Int, receiveTimeout: Duration? = .seconds(30),
+        noDelay: Bool = true
+    ) throws {
         socket = try BlockingSocket(host: host, port: port, receiveTimeout: receiveTimeout, noDelay: noDelay)
     }
 
@@ -67,8 +69,10 @@ public final class TPMSocketClient {
 
     /// A raw command on the swtpm data port over a fresh connection, closed afterwards: what tpm2-tss's
     /// swtpm TCTI does for every command.
-    public static func swtpmSendOnce(_ command: [UInt8], host: String = "127.0.0.1", port: Int,
-                                     receiveTimeout: Duration? = .seconds(30)) throws -> [UInt8] {
+    public static func swtpmSendOnce(
+        _ command: [UInt8], host: String = "127.0.0.1", port: Int,
+        receiveTimeout: Duration? = .seconds(30)
+    ) throws -> [UInt8] {
         let client = try TPMSocketClient(host: host, port: port, receiveTimeout: receiveTimeout)
         defer { client.close() }
         return try client.swtpmSend(command)
@@ -118,8 +122,10 @@ public final class TPMSocketClient {
     }
 
     private static func word(_ value: UInt32) -> [UInt8] {
-        [UInt8(value >> 24), UInt8(truncatingIfNeeded: value >> 16), UInt8(truncatingIfNeeded: value >> 8),
-         UInt8(truncatingIfNeeded: value)]
+        [
+            UInt8(value >> 24), UInt8(truncatingIfNeeded: value >> 16), UInt8(truncatingIfNeeded: value >> 8),
+            UInt8(truncatingIfNeeded: value),
+        ]
     }
 
     private static func uint32(_ bytes: [UInt8], at offset: Int) -> UInt32 {

@@ -31,10 +31,12 @@ extension ServedInstance {
             metadata["tpm.rc"] = "\(Self.responseCode(of: response))"
             metadata["duration.us"] = "\(elapsed.microseconds)"
             logger.debug("command", metadata: metadata)
-            logger.trace("headers", metadata: [
-                "command": "\(Self.hex(command.prefix(CommandHeader.size)))",
-                "response": "\(Self.hex(response.prefix(ResponseHeader.size)))",
-            ])
+            logger.trace(
+                "headers",
+                metadata: [
+                    "command": "\(Self.hex(command.prefix(CommandHeader.size)))",
+                    "response": "\(Self.hex(response.prefix(ResponseHeader.size)))",
+                ])
         } else {
             logger.debug("command refused: instance not running", metadata: metadata)
         }

@@ -51,7 +51,9 @@ struct MSSimCommandSession: DataPortSession {
         return SessionStep(acknowledgeNow: !answered)
     }
 
-    mutating func timerExpired<Output: SessionOutput>(_ input: inout InputBuffer, output: inout Output)
+    mutating func timerExpired<Output: SessionOutput>(
+        _ input: inout InputBuffer, output: inout Output
+    )
         -> SessionStep
     {
         .none

@@ -68,16 +68,18 @@ struct ConnectionState<Session: DataPortSession> {
         case .endOfStream:
             return .closed
         case .failed(let number):
-            logger.debug("connection failed; closing",
-                         metadata: ["error": "\(Descriptor.error(.ioFailed, "recv()", errno: number))"])
+            logger.debug(
+                "connection failed; closing",
+                metadata: ["error": "\(Descriptor.error(.ioFailed, "recv()", errno: number))"])
             return .closed
         }
     }
 
     private mutating func carryOut(_ step: SessionStep, loop: inout ReactorLoop) -> Outcome {
         if let failure = output.failure {
-            logger.debug("connection failed; closing",
-                         metadata: ["error": "\(Descriptor.error(.ioFailed, "send()", errno: failure))"])
+            logger.debug(
+                "connection failed; closing",
+                metadata: ["error": "\(Descriptor.error(.ioFailed, "send()", errno: failure))"])
             return .closed
         }
         if step.close { return .closed }

@@ -43,7 +43,9 @@ final class DataPortReactor: Sendable {
     var deferredReplyCount: Int { counters.deferrals }
 
     /// Binds a listening socket for `port` of `served`; returns the port bound (useful when `port` is 0).
-    func listen(_ port: DataPort, host: String, port number: Int, served: ServedInstance, slot: Int)
+    func listen(
+        _ port: DataPort, host: String, port number: Int, served: ServedInstance, slot: Int
+    )
         throws(TransportError) -> Int
     {
         let descriptor = try Descriptor.listening(host: host, port: number)

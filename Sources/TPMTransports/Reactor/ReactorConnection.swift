@@ -23,18 +23,22 @@ final class ReactorConnection: ReactorHandler {
     }
 
     /// Registers a new connection to `port` with `loop`; one that cannot be registered is closed at once.
-    static func open(_ descriptor: Descriptor, port: DataPort, served: ServedInstance, logger: Logger,
-                     loop: inout ReactorLoop) {
+    static func open(
+        _ descriptor: Descriptor, port: DataPort, served: ServedInstance, logger: Logger,
+        loop: inout ReactorLoop
+    ) {
         let connection = ReactorConnection(descriptor: descriptor, port: port)
         do throws(TransportError) {
             let token = try loop.register(connection, for: .readable)
             switch port {
             case .mssimCommand:
-                connection.mssimCommand = ConnectionState(descriptor: descriptor, token: token, served: served,
-                                                          logger: logger, loop: &loop)
+                connection.mssimCommand = ConnectionState(
+                    descriptor: descriptor, token: token, served: served,
+                    logger: logger, loop: &loop)
             case .swtpmData:
-                connection.swtpmData = ConnectionState(descriptor: descriptor, token: token, served: served,
-                                                       logger: logger, loop: &loop)
+                connection.swtpmData = ConnectionState(
+                    descriptor: descriptor, token: token, served: served,
+                    logger: logger, loop: &loop)
             }
         } catch {
             logger.debug("connection cannot be served; closing", metadata: ["error": "\(error)"])
@@ -45,18 +49,20 @@ final class ReactorConnection: ReactorHandler {
     }
 
     func handle(_ events: EpollEvents, loop: inout ReactorLoop) {
-        let outcome = switch port {
-        case .mssimCommand: mssimCommand?.handle(events, loop: &loop)
-        case .swtpmData: swtpmData?.handle(events, loop: &loop)
-        }
+        let outcome =
+            switch port {
+            case .mssimCommand: mssimCommand?.handle(events, loop: &loop)
+            case .swtpmData: swtpmData?.handle(events, loop: &loop)
+            }
         if outcome == .closed { close(loop: &loop) }
     }
 
     func timerExpired(_ sequence: UInt64, loop: inout ReactorLoop) {
-        let outcome = switch port {
-        case .mssimCommand: mssimCommand?.timerExpired(sequence, loop: &loop)
-        case .swtpmData: swtpmData?.timerExpired(sequence, loop: &loop)
-        }
+        let outcome =
+            switch port {
+            case .mssimCommand: mssimCommand?.timerExpired(sequence, loop: &loop)
+            case .swtpmData: swtpmData?.timerExpired(sequence, loop: &loop)
+            }
         if outcome == .closed { close(loop: &loop) }
     }
 

@@ -26,9 +26,11 @@ public final class TPMTransportServer: Sendable {
     ///   - instances: the instances to serve; instance *k* gets the ports of slot *k* (see
     ///     ``TransportConfiguration``).
     ///   - logger: used at `debug` and `trace` only, with `vtpm.instance`, `net.peer`, `tpm.cc`, `tpm.rc`.
-    public init(instances: [VTPMInstance], configuration: TransportConfiguration,
-                eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-                logger: Logger = Logger(label: "vtpm.transports")) {
+    public init(
+        instances: [VTPMInstance], configuration: TransportConfiguration,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger = Logger(label: "vtpm.transports")
+    ) {
         self.served = instances.map { ServedInstance($0, logger: logger) }
         self.configuration = configuration
         self.group = eventLoopGroup
@@ -43,10 +45,12 @@ public final class TPMTransportServer: Sendable {
         do {
             for (slot, served) in served.enumerated() {
                 let id = served.instance.id
-                let mssim = try await bindPair(configuration.mssimPorts(for: id), .mssimCommand, .mssimPlatform,
-                                               served, slot: slot)
-                let swtpm = try await bindPair(configuration.swtpmPorts(for: id), .swtpmData, .swtpmControl,
-                                               served, slot: slot)
+                let mssim = try await bindPair(
+                    configuration.mssimPorts(for: id), .mssimCommand, .mssimPlatform,
+                    served, slot: slot)
+                let swtpm = try await bindPair(
+                    configuration.swtpmPorts(for: id), .swtpmData, .swtpmControl,
+                    served, slot: slot)
                 result.append(InstanceListeners(instance: id, host: configuration.host, mssim: mssim, swtpm: swtpm))
             }
             try reactor.start()
@@ -77,8 +81,10 @@ public final class TPMTransportServer: Sendable {
     /// How often a reply on a data port found the socket's send buffer full and waited for it to drain.
     var deferredReplyCount: Int { reactor.deferredReplyCount }
 
-    private func bindPair(_ ports: PortPair?, _ first: ListenerKind, _ second: ListenerKind,
-                          _ served: ServedInstance, slot: Int) async throws -> PortPair? {
+    private func bindPair(
+        _ ports: PortPair?, _ first: ListenerKind, _ second: ListenerKind,
+        _ served: ServedInstance, slot: Int
+    ) async throws -> PortPair? {
         guard let ports else { return nil }
         let firstPort = try await bind(first, port: ports.first, served: served, slot: slot)
         let secondPort = try await bind(second, port: ports.second, served: served, slot: slot)

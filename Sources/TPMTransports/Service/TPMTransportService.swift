@@ -13,12 +13,15 @@ public struct TPMTransportService: Service {
     private let onListening: @Sendable ([InstanceListeners]) -> Void
 
     /// - Parameter onListening: called once every listener is bound, for the daemon to announce them.
-    public init(instances: [VTPMInstance], configuration: TransportConfiguration,
-                eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-                logger: Logger = Logger(label: "vtpm.transports"),
-                onListening: @escaping @Sendable ([InstanceListeners]) -> Void = { _ in }) {
-        self.server = TPMTransportServer(instances: instances, configuration: configuration,
-                                         eventLoopGroup: eventLoopGroup, logger: logger)
+    public init(
+        instances: [VTPMInstance], configuration: TransportConfiguration,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger = Logger(label: "vtpm.transports"),
+        onListening: @escaping @Sendable ([InstanceListeners]) -> Void = { _ in }
+    ) {
+        self.server = TPMTransportServer(
+            instances: instances, configuration: configuration,
+            eventLoopGroup: eventLoopGroup, logger: logger)
         self.onListening = onListening
     }
 

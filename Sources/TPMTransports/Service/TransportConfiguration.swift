@@ -52,7 +52,9 @@ public struct TransportConfiguration: Hashable, Sendable {
         return PortPair(first: first, second: first + 1)
     }
 
-    private static func range(name: String, base: Int, instanceCount: Int) throws(TransportError)
+    private static func range(
+        name: String, base: Int, instanceCount: Int
+    ) throws(TransportError)
         -> ClosedRange<Int>?
     {
         guard base != 0 else { return nil }

@@ -18,8 +18,9 @@ enum SwtpmControlResponse: Hashable, Sendable {
         switch self {
         case .result(let result): Self.words(result.rawValue)
         case .capabilities(let capabilities):
-            Self.words(UInt32(truncatingIfNeeded: capabilities.rawValue >> 32),
-                       UInt32(truncatingIfNeeded: capabilities.rawValue))
+            Self.words(
+                UInt32(truncatingIfNeeded: capabilities.rawValue >> 32),
+                UInt32(truncatingIfNeeded: capabilities.rawValue))
         case .established(let bit): Self.words(SwtpmResult.success.rawValue) + [bit ? 1 : 0, 0, 0, 0]
         case .bufferSize(let current, let minimum, let maximum):
             Self.words(SwtpmResult.success.rawValue, current, minimum, maximum)

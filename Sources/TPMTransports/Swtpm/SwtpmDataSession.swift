@@ -41,15 +41,18 @@ struct SwtpmDataSession: DataPortSession {
         case .needMoreData:
             return SessionStep(timer: .arm(Self.gracePeriod), acknowledgeNow: true)
         case .overflow:
-            logger.debug("swtpm data framing lost: more buffered than any command; closing",
-                         metadata: ["bytes": "\(input.readableBytes)"])
+            logger.debug(
+                "swtpm data framing lost: more buffered than any command; closing",
+                metadata: ["bytes": "\(input.readableBytes)"])
             let prefixed = input.getInteger(at: input.readerIndex, as: UInt32.self) == SwtpmDataFramer.prefixCode
             send(ResponseHeader.errorResponse(.commandSize), prefixed: prefixed, output: &output)
             return SessionStep(timer: .cancel, close: true)
         }
     }
 
-    mutating func timerExpired<Output: SessionOutput>(_ input: inout InputBuffer, output: inout Output)
+    mutating func timerExpired<Output: SessionOutput>(
+        _ input: inout InputBuffer, output: inout Output
+    )
         -> SessionStep
     {
         if let frame = framer.decodeAfterGrace(buffer: &input) {
@@ -64,8 +67,10 @@ struct SwtpmDataSession: DataPortSession {
             // swtpm makes a prefix's locality the locality of later raw commands too.
             try? served.instance.perform(.setLocality(locality))
         }
-        let response = served.execute(frame.command, locality: frame.prefixLocality, logger: logger,
-                                      logged: logsCommands) ?? Self.notRunning
+        let response =
+            served.execute(
+                frame.command, locality: frame.prefixLocality, logger: logger,
+                logged: logsCommands) ?? Self.notRunning
         send(response, prefixed: frame.prefixLocality != nil, output: &output)
     }
 

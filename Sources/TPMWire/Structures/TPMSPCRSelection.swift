@@ -32,8 +32,10 @@ public struct TPMSPCRSelection: TPMCodable, Hashable, Sendable {
 
     /// The bitmap as the spec lays it out: bit n of octet n/8 selects PCR n.
     public var pcrSelect: [UInt8] {
-        [UInt8(truncatingIfNeeded: bitmap), UInt8(truncatingIfNeeded: bitmap >> 8),
-         UInt8(truncatingIfNeeded: bitmap >> 16)]
+        [
+            UInt8(truncatingIfNeeded: bitmap), UInt8(truncatingIfNeeded: bitmap >> 8),
+            UInt8(truncatingIfNeeded: bitmap >> 16),
+        ]
     }
 
     /// The selected PCR indices, ascending.

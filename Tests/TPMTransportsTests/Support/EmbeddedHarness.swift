@@ -3,8 +3,9 @@
 import Logging
 import NIOCore
 import NIOEmbedded
-@testable import TPMTransports
 import VTPMManager
+
+@testable import TPMTransports
 
 /// One of the transports' NIO pipelines (the mssim platform port, the swtpm control port) on an
 /// EmbeddedChannel, over an in-memory instance. The data ports' sessions have ``SessionHarness``.

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import Foundation
+import TPMTransports
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import TPMTransports
 
 /// Runs the real clients and servers installed on the machine. A missing tool fails the test loudly.
 enum ExternalTools {
@@ -38,8 +39,9 @@ enum ExternalTools {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Output(status: process.terminationStatus, standardOutput: String(decoding: outData, as: UTF8.self),
-                      standardError: String(decoding: errData, as: UTF8.self))
+        return Output(
+            status: process.terminationStatus, standardOutput: String(decoding: outData, as: UTF8.self),
+            standardError: String(decoding: errData, as: UTF8.self))
     }
 }
 

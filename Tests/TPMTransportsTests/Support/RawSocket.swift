@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 
+import TPMTransports
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import TPMTransports
 
 /// A blocking loopback TCP client with the knobs the reactor tests need and ``TPMSocketClient`` does not
 /// offer: a small receive buffer, sending and receiving from different threads, and an abortive close (RST).
@@ -15,8 +16,10 @@ struct RawSocket: Sendable {
     /// before connecting: the first bounds the window the server may fill, the second the server's segment
     /// size, from which the kernel sizes the server socket's first send buffer (loopback's 64 KiB segments
     /// make it megabytes).
-    init(port: Int, receiveBuffer: Int32? = nil, maximumSegment: Int32? = nil,
-         receiveTimeoutSeconds: Int = 10) throws {
+    init(
+        port: Int, receiveBuffer: Int32? = nil, maximumSegment: Int32? = nil,
+        receiveTimeoutSeconds: Int = 10
+    ) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw TransportError(.connectFailed, "socket()") }
         if let receiveBuffer { Self.set(descriptor, SOL_SOCKET, SO_RCVBUF, receiveBuffer) }

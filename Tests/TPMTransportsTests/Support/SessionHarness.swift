@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import Logging
-@testable import TPMTransports
 import VTPMManager
+
+@testable import TPMTransports
 
 /// A data-port session driven from memory the way the reactor drives it from a socket: input arrives in
 /// reads no larger than the free space of the connection's buffer, every reply is recorded as one write,
@@ -110,7 +111,10 @@ struct ReplyRecorder: SessionOutput {
 
     mutating func sendFramed(_ bytes: [UInt8]) {
         let count = UInt32(bytes.count)
-        writes.append([UInt8(count >> 24), UInt8(truncatingIfNeeded: count >> 16),
-                       UInt8(truncatingIfNeeded: count >> 8), UInt8(truncatingIfNeeded: count)] + bytes + [0, 0, 0, 0])
+        writes.append(
+            [
+                UInt8(count >> 24), UInt8(truncatingIfNeeded: count >> 16),
+                UInt8(truncatingIfNeeded: count >> 8), UInt8(truncatingIfNeeded: count),
+            ] + bytes + [0, 0, 0, 0])
     }
 }

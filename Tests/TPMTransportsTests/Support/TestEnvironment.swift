@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Logging
 import Synchronization
 import SystemPackage
 import TPMTransports
 import VTPMManager
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Ports for socket tests: fresh blocks from 400-899 above the port base (`VTPM_TEST_PORT_BASE`, 31000 unless
 /// set; each worktree of this machine uses its own base), wrapping around, each port free when handed out.
@@ -66,8 +67,10 @@ final class RunningServer: Sendable {
     let listeners: [InstanceListeners]
     let stateDirectory: TemporaryDirectory
 
-    private init(server: TPMTransportServer, manager: InstanceManager, listeners: [InstanceListeners],
-                 stateDirectory: TemporaryDirectory) {
+    private init(
+        server: TPMTransportServer, manager: InstanceManager, listeners: [InstanceListeners],
+        stateDirectory: TemporaryDirectory
+    ) {
         self.server = server
         self.manager = manager
         self.listeners = listeners
@@ -88,12 +91,14 @@ final class RunningServer: Sendable {
             let base = TestPorts.block(4 * instances)
             let configuration = TransportConfiguration(
                 mssimBasePort: mssim ? base : 0, swtpmBasePort: swtpm ? base + 2 * instances : 0)
-            let server = TPMTransportServer(instances: opened, configuration: configuration,
-                                            logger: Logger(label: "test.transports"))
+            let server = TPMTransportServer(
+                instances: opened, configuration: configuration,
+                logger: Logger(label: "test.transports"))
             do {
                 let listeners = try await server.start()
-                return RunningServer(server: server, manager: manager, listeners: listeners,
-                                     stateDirectory: directory)
+                return RunningServer(
+                    server: server, manager: manager, listeners: listeners,
+                    stateDirectory: directory)
             } catch let error as TransportError where error.code == .bindFailed {
                 lastError = error  // a port of the block is taken by someone else: try the next block
             }
@@ -111,8 +116,10 @@ final class RunningServer: Sendable {
 }
 
 /// Runs `body` with a fresh server, stopping it afterwards whatever happens.
-func withServer<T>(instances: Int = 1, mssim: Bool = true, swtpm: Bool = true,
-                   _ body: (RunningServer) async throws -> T) async throws -> T {
+func withServer<T>(
+    instances: Int = 1, mssim: Bool = true, swtpm: Bool = true,
+    _ body: (RunningServer) async throws -> T
+) async throws -> T {
     let running = try await RunningServer.start(instances: instances, mssim: mssim, swtpm: swtpm)
     do {
         let result = try await body(running)

@@ -25,19 +25,25 @@ extension TPMServer {
 
     /// Runs `tpm2_<command>` against this TPM over `kind`.
     @discardableResult
-    func tpm2(_ command: String, _ arguments: [String] = [], over kind: TCTI = .swtpm, input: Data? = nil,
-              sourceLocation: SourceLocation = #_sourceLocation) throws -> ToolResult {
-        try Tool.run("tpm2_" + command, arguments, input: input, environment: ["TPM2TOOLS_TCTI": tcti(kind)],
-                     sourceLocation: sourceLocation)
+    func tpm2(
+        _ command: String, _ arguments: [String] = [], over kind: TCTI = .swtpm, input: Data? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> ToolResult {
+        try Tool.run(
+            "tpm2_" + command, arguments, input: input, environment: ["TPM2TOOLS_TCTI": tcti(kind)],
+            sourceLocation: sourceLocation)
     }
 
     /// Runs a tpm2 tool and requires it to succeed, returning its standard output.
     @discardableResult
-    func tpm2Succeeds(_ command: String, _ arguments: [String] = [], over kind: TCTI = .swtpm, input: Data? = nil,
-                      sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+    func tpm2Succeeds(
+        _ command: String, _ arguments: [String] = [], over kind: TCTI = .swtpm, input: Data? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> String {
         let result = try tpm2(command, arguments, over: kind, input: input, sourceLocation: sourceLocation)
-        #expect(result.succeeded, "tpm2_\(command) \(arguments.joined(separator: " ")) over \(kind): \(result)",
-                sourceLocation: sourceLocation)
+        #expect(
+            result.succeeded, "tpm2_\(command) \(arguments.joined(separator: " ")) over \(kind): \(result)",
+            sourceLocation: sourceLocation)
         return result.stdout
     }
 }
@@ -58,12 +64,16 @@ final class VTPMDaemon: TPMServer {
     /// The `vtpmd` built next to this test bundle (or `$VTPMD`).
     static var executable: String {
         if let path = ProcessInfo.processInfo.environment["VTPMD"] { return path }
-        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("vtpmd").path
+        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+            "vtpmd"
+        ).path
     }
 
     init(instances: Int = 1, stateDirectory: URL? = nil) throws {
         self.instances = instances
-        self.stateDirectory = stateDirectory ?? FileManager.default.temporaryDirectory
+        self.stateDirectory =
+            stateDirectory
+            ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("vtpmd-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: self.stateDirectory, withIntermediateDirectories: true)
         mssimBase = Ports.block(2 * instances)
@@ -78,8 +88,10 @@ final class VTPMDaemon: TPMServer {
     func start(waitFor instance: Int = 0) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.executable)
-        process.arguments = ["--state-dir", stateDirectory.path, "--mssim-port", String(mssimBase),
-                             "--swtpm-port", String(swtpmBase), "--instances", String(instances), "--log-level", "debug"]
+        process.arguments = [
+            "--state-dir", stateDirectory.path, "--mssim-port", String(mssimBase),
+            "--swtpm-port", String(swtpmBase), "--instances", String(instances), "--log-level", "debug",
+        ]
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = errors
@@ -133,9 +145,11 @@ final class SwtpmDaemon: TPMServer {
         swtpmPort = Ports.block(2)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try Tool.path("swtpm"))
-        process.arguments = ["socket", "--tpm2", "--tpmstate", "dir=\(stateDirectory.path)",
-                             "--server", "type=tcp,port=\(swtpmPort)", "--ctrl", "type=tcp,port=\(swtpmPort + 1)",
-                             "--flags", "not-need-init"]
+        process.arguments = [
+            "socket", "--tpm2", "--tpmstate", "dir=\(stateDirectory.path)",
+            "--server", "type=tcp,port=\(swtpmPort)", "--ctrl", "type=tcp,port=\(swtpmPort + 1)",
+            "--flags", "not-need-init",
+        ]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

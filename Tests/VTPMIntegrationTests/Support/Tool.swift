@@ -14,7 +14,8 @@ struct ToolResult: CustomStringConvertible {
 
 /// Runs real client tools (tpm2-tools, swtpm_ioctl, openssl) and fails loudly when one is missing.
 enum Tool {
-    static let searchPath = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+    static let searchPath =
+        (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
         .split(separator: ":").map(String.init) + ["/usr/sbin", "/sbin"]
 
     /// The absolute path of `name`; records a test failure naming the missing tool when it is absent.
@@ -24,8 +25,9 @@ enum Tool {
             let candidate = directory + "/" + name
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
-        Issue.record("required tool '\(name)' is not installed (run scripts/test.sh, which installs it)",
-                     sourceLocation: sourceLocation)
+        Issue.record(
+            "required tool '\(name)' is not installed (run scripts/test.sh, which installs it)",
+            sourceLocation: sourceLocation)
         throw ToolMissing(name: name)
     }
 
@@ -33,8 +35,10 @@ enum Tool {
 
     /// Runs `name` with `arguments`, optional standard input and extra environment, within `timeout` seconds.
     @discardableResult
-    static func run(_ name: String, _ arguments: [String], input: Data? = nil, environment: [String: String] = [:],
-                    timeout: TimeInterval = 60, sourceLocation: SourceLocation = #_sourceLocation) throws -> ToolResult {
+    static func run(
+        _ name: String, _ arguments: [String], input: Data? = nil, environment: [String: String] = [:],
+        timeout: TimeInterval = 60, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> ToolResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try path(name, sourceLocation: sourceLocation))
         process.arguments = arguments
@@ -61,8 +65,9 @@ enum Tool {
             // SIGKILL: children of test threads inherit a blocked SIGTERM.
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
-            Issue.record("\(name) \(arguments.joined(separator: " ")) timed out after \(timeout)s",
-                         sourceLocation: sourceLocation)
+            Issue.record(
+                "\(name) \(arguments.joined(separator: " ")) timed out after \(timeout)s",
+                sourceLocation: sourceLocation)
         }
         process.waitUntilExit()
         return ToolResult(status: process.terminationStatus, stdout: outData.string(), stderr: errData.string())
