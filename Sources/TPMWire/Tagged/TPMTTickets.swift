@@ -4,57 +4,49 @@
 // rejects a wrong tag with TPM_RC_TAG and a hierarchy outside TPMI_RH_HIERARCHY+ with TPM_RC_VALUE, as
 // libtpms does. A NULL ticket (10.7.2) has hierarchy TPM_RH_NULL and an empty digest.
 
+/// A ticket kind that has exactly one tag (TPMT_TK_CREATION, TPMT_TK_VERIFIED, TPMT_TK_HASHCHECK).
+public protocol TPMSingleTagTicket: Sendable {
+    static var tag: TPMST { get }
+}
+
 /// TPMT_TK_CREATION — Part 2, 10.7.3: proof that the TPM created an object with the given creation data.
-public struct TPMTTKCreation: TPMCodable, Hashable, Sendable {
-    public private(set) var hierarchy: TPMHandle
-    public var digest: TPM2BDigest
-
-    /// Throws ``TPMRC/value`` if `hierarchy` is not a hierarchy or TPM_RH_NULL.
-    public init(hierarchy: TPMHandle, digest: TPM2BDigest) throws(TPMRC) {
-        try TPMIRHHierarchy.check(hierarchy)
-        self.hierarchy = hierarchy
-        self.digest = digest
-    }
-
-    /// TPM_ST_CREATION, the only tag this ticket has.
-    public var tag: TPMST { .creation }
-
-    public static let null = TPMTTKCreation(uncheckedHierarchy: .null, digest: .empty)
-
-    private init(uncheckedHierarchy: TPMHandle, digest: TPM2BDigest) {
-        self.hierarchy = uncheckedHierarchy
-        self.digest = digest
-    }
-
-    public func marshal(into writer: inout TPMWriter) {
-        tag.marshal(into: &writer)
-        hierarchy.marshal(into: &writer)
-        digest.marshal(into: &writer)
-    }
-
-    public init(unmarshalling reader: inout TPMReader) throws(TPMRC) {
-        guard try TPMST(unmarshalling: &reader) == .creation else { throw .tag }
-        hierarchy = try TPMIRHHierarchy.read(from: &reader)
-        digest = try TPM2BDigest(unmarshalling: &reader)
-    }
+public enum CreationTicket: TPMSingleTagTicket {
+    public static var tag: TPMST { .creation }
 }
 
 /// TPMT_TK_VERIFIED — Part 2, 10.7.4: proof that the TPM verified a signature over a digest.
-public struct TPMTTKVerified: TPMCodable, Hashable, Sendable {
-    public private(set) var hierarchy: TPMHandle
-    public var digest: TPM2BDigest
+public enum VerifiedTicket: TPMSingleTagTicket {
+    public static var tag: TPMST { .verified }
+}
 
-    /// Throws ``TPMRC/value`` if `hierarchy` is not a hierarchy or TPM_RH_NULL.
+/// TPMT_TK_HASHCHECK — Part 2, 10.7.6: proof that the TPM hashed data that did not start with
+/// TPM_GENERATED_VALUE.
+public enum HashcheckTicket: TPMSingleTagTicket {
+    public static var tag: TPMST { .hashcheck }
+}
+
+public typealias TPMTTKCreation = TPMTTicket<CreationTicket>
+public typealias TPMTTKVerified = TPMTTicket<VerifiedTicket>
+public typealias TPMTTKHashcheck = TPMTTicket<HashcheckTicket>
+
+/// A ticket whose tag is fixed by its kind: the three single-tag tickets share one layout and one set of
+/// checks, so they share one type.
+public struct TPMTTicket<Kind: TPMSingleTagTicket>: TPMCodable, Hashable, Sendable {
+    public let hierarchy: TPMHandle
+    public let digest: TPM2BDigest
+
+    /// Throws ``TPMRC/value`` if `hierarchy` is not a hierarchy or TPM_RH_NULL (TPMI_RH_HIERARCHY+).
     public init(hierarchy: TPMHandle, digest: TPM2BDigest) throws(TPMRC) {
         try TPMIRHHierarchy.check(hierarchy)
         self.hierarchy = hierarchy
         self.digest = digest
     }
 
-    /// TPM_ST_VERIFIED, the only tag this ticket has.
-    public var tag: TPMST { .verified }
+    /// The kind's only tag.
+    public var tag: TPMST { Kind.tag }
 
-    public static let null = TPMTTKVerified(uncheckedHierarchy: .null, digest: .empty)
+    /// The ticket the TPM returns when it produces none.
+    public static var null: Self { Self(uncheckedHierarchy: .null, digest: .empty) }
 
     private init(uncheckedHierarchy: TPMHandle, digest: TPM2BDigest) {
         self.hierarchy = uncheckedHierarchy
@@ -68,7 +60,7 @@ public struct TPMTTKVerified: TPMCodable, Hashable, Sendable {
     }
 
     public init(unmarshalling reader: inout TPMReader) throws(TPMRC) {
-        guard try TPMST(unmarshalling: &reader) == .verified else { throw .tag }
+        guard try TPMST(unmarshalling: &reader) == Kind.tag else { throw .tag }
         hierarchy = try TPMIRHHierarchy.read(from: &reader)
         digest = try TPM2BDigest(unmarshalling: &reader)
     }
