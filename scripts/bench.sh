@@ -24,15 +24,19 @@ for _ in range(200):
 PY
 }
 
+# Every process on one CPU (BENCH_CPUS): on these VMs a wake-up across vCPUs sometimes costs ~45 us instead
+# of ~1, and which server lands in that mode is chance, so unpinned runs report 4x or 0.25x at random.
+cpus=${BENCH_CPUS:-0}
+
 work=$(mktemp -d)
 mkdir -p "$work/swtpm"
 swtpm_port=$(free_pair)
-swtpm socket --tpm2 --tpmstate dir="$work/swtpm" --server type=tcp,port="$swtpm_port" \
+taskset -c "$cpus" swtpm socket --tpm2 --tpmstate dir="$work/swtpm" --server type=tcp,port="$swtpm_port" \
     --ctrl type=tcp,port=$((swtpm_port + 1)) --flags not-need-init &
 swtpm_pid=$!
 vtpmd_port=$(free_pair)
 mssim_port=$(free_pair)
-.build/release/vtpmd --state-dir "$work/vtpmd" --swtpm-port "$vtpmd_port" --mssim-port "$mssim_port" \
+taskset -c "$cpus" .build/release/vtpmd --state-dir "$work/vtpmd" --swtpm-port "$vtpmd_port" --mssim-port "$mssim_port" \
     --log-level warning &
 vtpmd_pid=$!
 trap 'kill $swtpm_pid $vtpmd_pid 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
@@ -44,4 +48,4 @@ for port in "$swtpm_port" "$vtpmd_port"; do
 done
 
 echo "machine: $(nproc) cores, $(uname -srm); $(swtpm --version | head -n1 | grep -o 'version [0-9.]*' | sed 's/version/swtpm/')"
-.build/release/vtpm bench --target swtpm="$swtpm_port" --target vtpmd="$vtpmd_port" --markdown "$@"
+taskset -c "$cpus" .build/release/vtpm bench --target swtpm="$swtpm_port" --target vtpmd="$vtpmd_port" --markdown "$@"

@@ -8,4 +8,5 @@ lib=$(ls /usr/lib/*/libtpms.so.0 2>/dev/null | head -n1) || true
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cc -O2 -o "$work/bench" "$here/bench.c" "$lib"
-TPM_PATH="$work" "$work/bench"
+# libtpms keeps its NVChip file in the working directory, so run it in the scratch one.
+cd "$work" && TPM_PATH="$work" ./bench
