@@ -42,6 +42,11 @@ static inline int cvtpm_epoll_modify(int epoll, int fd, uint32_t events, uint64_
     return epoll_ctl(epoll, EPOLL_CTL_MOD, fd, &event);
 }
 
+static inline int cvtpm_epoll_remove(int epoll, int fd) {
+    struct epoll_event unused = { 0 };
+    return epoll_ctl(epoll, EPOLL_CTL_DEL, fd, &unused);
+}
+
 // Waits like epoll_wait(2) and copies at most `capacity` (and at most CVTPM_EVENT_BATCH) events to `out`.
 static inline int cvtpm_epoll_wait(int epoll, cvtpm_event *out, int capacity, int timeout_ms) {
     struct epoll_event events[CVTPM_EVENT_BATCH];

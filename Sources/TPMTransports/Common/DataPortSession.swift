@@ -5,7 +5,7 @@ import Logging
 /// The protocol logic of one connection to a data port (the mssim command port, the swtpm data port), free
 /// of any I/O: it consumes received bytes, answers through a ``SessionOutput`` and tells its driver what to
 /// do next. The reactor drives it from a socket; tests drive it from memory with a virtual clock.
-protocol DataPortSession {
+protocol DataPortSession: Sendable {
     /// The input buffer a connection gets. Reads never exceed it, so it bounds what one read can bring.
     static var inputCapacity: Int { get }
 

@@ -10,7 +10,7 @@ import TPMEngine
 /// TPM cannot take but the reference would read are skipped as they arrive, without buffering them.
 ///
 /// A message cut short by the peer's close cannot be answered: the session drops whatever is incomplete.
-struct MSSimCommandDecoder {
+struct MSSimCommandDecoder: Sendable {
     private enum State {
         case ready
         /// Dropping `remaining` payload bytes; `message` is delivered once they are gone.

@@ -8,11 +8,16 @@ import Logging
 /// exclusivity check of an event is that one; everything below works on `self` and the loop passed `inout`,
 /// which the compiler checks statically (separate class properties cost a check per access, 2% of the
 /// daemon's CPU time when measured).
-struct ConnectionState<Session: DataPortSession> {
+struct ConnectionState<Session: DataPortSession>: Sendable {
     typealias Outcome = ConnectionOutcome
 
+    /// Reads that brought bytes before a quiet connection may move to a thread of its own
+    /// (``ThreadedConnection``): two, so that tpm2-tss's one-command swtpm connections never move.
+    static var readsBeforeThread: Int { 2 }
+
     let descriptor: Descriptor
-    let token: UInt64
+    /// The loop registration's token; a new one each time the connection comes back from its own thread.
+    var token: UInt64
     let logger: Logger
     var session: Session
     var input: InputBuffer
@@ -22,6 +27,8 @@ struct ConnectionState<Session: DataPortSession> {
     /// False while replies wait for the socket to become writable: nothing more is read meanwhile, so a
     /// client must take its answers before it can send more questions.
     var reading = true
+    /// Reads that brought bytes (counted up to ``readsBeforeThread``).
+    var reads = 0
 
     /// A new connection's state; its input buffer comes from the loop's spares.
     init(descriptor: Descriptor, token: UInt64, served: ServedInstance, logger: Logger, loop: inout ReactorLoop) {
@@ -38,6 +45,20 @@ struct ConnectionState<Session: DataPortSession> {
     func finish(loop: inout ReactorLoop) {
         loop.recycle(input)
         session.closed()
+    }
+
+    /// Ends a connection that is not on a loop (it has its own thread, or is on its way back): logs the end,
+    /// closes the descriptor and counts it.
+    func close(counting counters: ReactorCounters) {
+        session.closed()
+        descriptor.close()
+        counters.connectionClosed()
+    }
+
+    /// Nothing half-done: no partial message, no reply waiting, no timer. Only such a connection changes
+    /// threads, so neither side ever has to hand over a timer or a blocked write.
+    var isQuiet: Bool {
+        reading && timer == nil && input.readableBytes == 0 && !output.hasPending
     }
 
     mutating func handle(_ events: EpollEvents, loop: inout ReactorLoop) -> Outcome {
@@ -62,7 +83,9 @@ struct ConnectionState<Session: DataPortSession> {
         switch descriptor.read(into: &input) {
         case .transferred:
             let step = session.consume(&input, output: &output)
-            return carryOut(step, loop: &loop)
+            let outcome = carryOut(step, loop: &loop)
+            if reads < Self.readsBeforeThread { reads += 1 }
+            return outcome == .open && reads >= Self.readsBeforeThread && isQuiet ? .busy : outcome
         case .wouldBlock:
             return .open
         case .endOfStream:
@@ -123,4 +146,6 @@ struct ConnectionState<Session: DataPortSession> {
 /// Whether a connection goes on after an event.
 enum ConnectionOutcome: Hashable {
     case open, closed
+    /// Open, quiet (``ConnectionState/isQuiet``) and busy enough to deserve a thread of its own.
+    case busy
 }

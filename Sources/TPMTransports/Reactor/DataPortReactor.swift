@@ -28,8 +28,12 @@ final class DataPortReactor: Sendable {
         case stopped
     }
 
+    /// Busy connections with a thread of their own; beyond this many, busy ones stay on their loops.
+    static let connectionThreadLimit = 64
+
     private let phase = Mutex(Phase.binding([]))
     private let counters = ReactorCounters()
+    private let threads = ConnectionThreads(limit: DataPortReactor.connectionThreadLimit)
     private let logger: Logger
 
     init(logger: Logger) {
@@ -85,8 +89,11 @@ final class DataPortReactor: Sendable {
         }
     }
 
-    /// Stops every loop and returns once they have closed their listeners and connections. Before
-    /// ``start()``, closes the listeners bound so far.
+    /// Connections that have a thread of their own now.
+    var threadedConnectionCount: Int { threads.count }
+
+    /// Stops every loop and connection thread and returns once they have closed their listeners and
+    /// connections. Before ``start()``, closes the listeners bound so far.
     func shutdown() async {
         let controls = phase.withLock { phase -> [ReactorLoopControl] in
             defer { phase = .stopped }
@@ -100,6 +107,8 @@ final class DataPortReactor: Sendable {
                 return []
             }
         }
+        // Threads first: a connection they give back meanwhile is closed by its loop, which is still running.
+        await threads.stopAll()
         for control in controls { control.requestStop() }
         for control in controls { await control.waitUntilFinished() }
     }
@@ -115,11 +124,13 @@ final class DataPortReactor: Sendable {
         }
         let control = ReactorLoopControl(doorbell: doorbell)
         let counters = self.counters
+        let threads = self.threads
         let logger = self.logger
         let thread = Thread {
             // Named from inside: on Linux, Foundation applies a name only to the current thread.
             Thread.current.name = "vtpm-reactor-\(index)"
-            var loop = ReactorLoop(epoll: epoll, control: control, counters: counters, logger: logger)
+            var loop = ReactorLoop(
+                epoll: epoll, control: control, counters: counters, threads: threads, logger: logger)
             for listener in listeners {
                 listener.port.startListener(listener.descriptor, served: listener.served, loop: &loop)
             }

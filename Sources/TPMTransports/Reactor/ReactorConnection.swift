@@ -48,13 +48,29 @@ final class ReactorConnection: ReactorHandler {
         loop.counters.connectionOpened()
     }
 
+    /// Registers a connection coming back from its own thread with `loop` (see ``ThreadedConnection``).
+    static func adopt(_ returning: ReturningConnection, loop: inout ReactorLoop) {
+        switch returning {
+        case .mssimCommand(let state, let timer):
+            let connection = ReactorConnection(descriptor: state.descriptor, port: .mssimCommand)
+            connection.mssimCommand = connection.register(state, timer: timer, loop: &loop)
+        case .swtpmData(let state, let timer):
+            let connection = ReactorConnection(descriptor: state.descriptor, port: .swtpmData)
+            connection.swtpmData = connection.register(state, timer: timer, loop: &loop)
+        }
+    }
+
     func handle(_ events: EpollEvents, loop: inout ReactorLoop) {
         let outcome =
             switch port {
             case .mssimCommand: mssimCommand?.handle(events, loop: &loop)
             case .swtpmData: swtpmData?.handle(events, loop: &loop)
             }
-        if outcome == .closed { close(loop: &loop) }
+        switch outcome {
+        case .closed: close(loop: &loop)
+        case .busy: moveToThread(loop: &loop)
+        case .open, nil: break
+        }
     }
 
     func timerExpired(_ sequence: UInt64, loop: inout ReactorLoop) {
@@ -64,6 +80,39 @@ final class ReactorConnection: ReactorHandler {
             case .swtpmData: swtpmData?.timerExpired(sequence, loop: &loop)
             }
         if outcome == .closed { close(loop: &loop) }
+    }
+
+    /// Gives the connection a thread of its own if one may be had; otherwise it stays.
+    private func moveToThread(loop: inout ReactorLoop) {
+        guard loop.threads.claim(descriptor) else { return }
+        loop.detach(self)
+        switch port {
+        case .mssimCommand:
+            guard let state = mssimCommand.take() else { return }
+            ThreadedConnection.start(state, home: loop.control, threads: loop.threads, counters: loop.counters)
+        case .swtpmData:
+            guard let state = swtpmData.take() else { return }
+            ThreadedConnection.start(state, home: loop.control, threads: loop.threads, counters: loop.counters)
+        }
+    }
+
+    /// Registers a returning connection's state under a new token, re-arms what was left of its timer and
+    /// waits for what it was waiting for (EPOLLOUT if a reply is pending). Nil, with the connection closed,
+    /// if it cannot be registered.
+    private func register<Session>(
+        _ state: ConnectionState<Session>, timer: Duration?, loop: inout ReactorLoop
+    ) -> ConnectionState<Session>? {
+        var state = state
+        do throws(TransportError) {
+            state.token = try loop.register(self, for: state.reading ? .readable : .writable)
+        } catch {
+            state.logger.debug("connection cannot be served; closing", metadata: ["error": "\(error)"])
+            state.close(counting: loop.counters)
+            return nil
+        }
+        if let timer { state.timer = loop.arm(after: timer, token: state.token) }
+        if !state.reading { loop.counters.replyDeferred() }
+        return state
     }
 
     func close(loop: inout ReactorLoop) {

@@ -21,18 +21,25 @@ struct ReactorLoop: ~Copyable {
 
     let logger: Logger
     let counters: ReactorCounters
+    /// The connections of every loop that have a thread of their own.
+    let threads: ConnectionThreads
+    /// This loop's thread-safe side, where connections come back from their own threads.
+    let control: ReactorLoopControl
     private let epoll: Epoll
-    private let control: ReactorLoopControl
     private var slots: [Slot] = []
     private var timers = DeadlineHeap()
     private var nextSequence: UInt64 = 0
     /// Input buffers of closed connections, reused by the next ones (tpm2-tss connects once per command).
     private var spareBuffers: [InputBuffer] = []
 
-    init(epoll: Epoll, control: ReactorLoopControl, counters: ReactorCounters, logger: Logger) {
+    init(
+        epoll: Epoll, control: ReactorLoopControl, counters: ReactorCounters, threads: ConnectionThreads,
+        logger: Logger
+    ) {
         self.epoll = epoll
         self.control = control
         self.counters = counters
+        self.threads = threads
         self.logger = logger
     }
 
@@ -53,6 +60,9 @@ struct ReactorLoop: ~Copyable {
                 if token == Self.doorbellToken {
                     control.doorbell.silence()
                     running = !control.isStopRequested
+                    for returning in control.takeReturned() {
+                        ReactorConnection.adopt(returning, loop: &self)
+                    }
                 } else {
                     handler(for: token)?.handle(events, loop: &self)
                 }
@@ -82,6 +92,12 @@ struct ReactorLoop: ~Copyable {
     /// Changes what the registration of `descriptor` with `token` waits for.
     func setInterest(_ descriptor: Descriptor, token: UInt64, _ events: EpollEvents) throws(TransportError) {
         try epoll.modify(descriptor, events, token: token)
+    }
+
+    /// Takes `handler` out of the epoll set and forgets it, leaving its descriptor open (it moves to a thread).
+    mutating func detach(_ handler: any ReactorHandler) {
+        epoll.remove(handler.descriptor)
+        unregister(handler)
     }
 
     /// Forgets `handler` before its descriptor is closed (closing removes it from epoll).
@@ -148,5 +164,6 @@ struct ReactorLoop: ~Copyable {
         for handler in handlers where handler.isListener { handler.close(loop: &self) }
         for handler in handlers where !handler.isListener { handler.close(loop: &self) }
         slots = []
+        for returning in control.closeReturns() { returning.close(counting: counters) }
     }
 }

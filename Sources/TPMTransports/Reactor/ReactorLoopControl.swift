@@ -3,11 +3,15 @@
 import Synchronization
 
 /// The thread-safe side of one ``ReactorLoop``: another thread asks it to stop (an atomic flag, then the
-/// doorbell) and waits until it has closed everything.
+/// doorbell) and waits until it has closed everything; connection threads give their connections back
+/// (a list, then the doorbell).
 final class ReactorLoopControl: Sendable {
     private struct State {
         var finished = false
         var waiters: [CheckedContinuation<Void, Never>] = []
+        var returned: [ReturningConnection] = []
+        /// Set when the loop has closed its connections for good: nothing is taken back after that.
+        var returnsClosed = false
     }
 
     let doorbell: Doorbell
@@ -26,6 +30,34 @@ final class ReactorLoopControl: Sendable {
         // Under the lock, so that the doorbell is never rung after markFinished() closed it.
         state.withLock { state in
             if !state.finished { doorbell.ring() }
+        }
+    }
+
+    /// Queues a connection for the loop to take back; false if the loop has stopped taking them.
+    func giveBack(_ connection: ReturningConnection) -> Bool {
+        state.withLock { state in
+            guard !state.returnsClosed else { return false }
+            state.returned.append(connection)
+            doorbell.ring()
+            return true
+        }
+    }
+
+    /// The connections given back since the last call (on the loop's thread, after its doorbell rang).
+    func takeReturned() -> [ReturningConnection] {
+        state.withLock { state in
+            guard !state.returned.isEmpty else { return [] }
+            defer { state.returned = [] }
+            return state.returned
+        }
+    }
+
+    /// Stops taking connections back and returns those still queued, for the stopping loop to close.
+    func closeReturns() -> [ReturningConnection] {
+        state.withLock { state in
+            state.returnsClosed = true
+            defer { state.returned = [] }
+            return state.returned
         }
     }
 

@@ -3,7 +3,7 @@
 /// A connection's outgoing side: each reply goes out with one `send`; what the kernel does not take waits
 /// here, in order, until the socket is writable again (the connection stops reading meanwhile, so a client
 /// that never reads cannot make this grow beyond one read's worth of replies).
-struct SocketWriter: SessionOutput {
+struct SocketWriter: SessionOutput, Sendable {
     enum Flush { case done, pending, failed }
 
     let descriptor: Descriptor

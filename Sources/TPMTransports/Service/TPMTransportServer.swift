@@ -81,6 +81,9 @@ public final class TPMTransportServer: Sendable {
     /// How often a reply on a data port found the socket's send buffer full and waited for it to drain.
     var deferredReplyCount: Int { reactor.deferredReplyCount }
 
+    /// Data-port connections that have a thread of their own now (busy ones, see `ThreadedConnection`).
+    var threadedConnectionCount: Int { reactor.threadedConnectionCount }
+
     private func bindPair(
         _ ports: PortPair?, _ first: ListenerKind, _ second: ListenerKind,
         _ served: ServedInstance, slot: Int

@@ -21,7 +21,7 @@ struct SwtpmDataFrame: Hashable, Sendable {
 /// - More is buffered than any command can be: framing is lost (``Decision/overflow``).
 ///
 /// Only fixed-size header fields are peeked; nothing is allocated from a length read off the wire.
-struct SwtpmDataFramer {
+struct SwtpmDataFramer: Sendable {
     static let prefixSize = 9
     static let prefixCode: UInt32 = 8
     static let headerSize = 10

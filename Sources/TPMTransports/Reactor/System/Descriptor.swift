@@ -6,14 +6,17 @@ import CVTPMSystem
 import Glibc
 #endif
 
-/// A socket descriptor of the reactor, with the few system calls the data ports need, all non-blocking.
+/// A socket descriptor of the reactor, with the few system calls the data ports need; non-blocking except
+/// while a busy connection has a thread of its own (``ThreadedConnection``).
 ///
 /// This type and ``Epoll`` are the only code of the reactor that touches unsafe pointers or raw
 /// descriptors. The pointers are safe because each one comes from `withUnsafe…` on a local value or on an
 /// array the caller owns, is used only inside that closure, and is handed to the kernel with the exact size
 /// of the memory behind it (the array's free tail, `MemoryLayout.size` of the structure); the kernel writes at
-/// most that much. A descriptor is a plain number: its owner (a listener or connection of one loop) closes
-/// it exactly once, and no other thread uses it.
+/// most that much. A descriptor is a plain number with one owner at a time (a listener or connection of one
+/// loop, or the thread a busy connection moved to), which closes it exactly once; the only call another
+/// thread makes on it is ``ConnectionThreads/stopAll()``'s `shutdown`, under the lock that keeps the
+/// owner from closing it meanwhile.
 struct Descriptor: Hashable, Sendable {
     let rawValue: Int32
 

@@ -42,6 +42,11 @@ struct Epoll: Sendable {
         }
     }
 
+    /// Takes `target` out of the set (before it moves to a thread of its own; closing removes it too).
+    func remove(_ target: Descriptor) {
+        _ = cvtpm_epoll_remove(descriptor.rawValue, target.rawValue)
+    }
+
     /// Waits up to `timeout` milliseconds (-1: no limit) and fills `batch`; an interrupted wait is an empty one.
     func wait(into batch: inout EpollBatch, timeout: Int32) {
         let count = batch.events.withUnsafeMutableBufferPointer { buffer -> Int32 in
