@@ -244,7 +244,9 @@ struct BenchReport {
         return ([title] + body).joined(separator: "\n")
     }
 
-    static func format(_ value: Double, digits: Int = 1) -> String {
+    /// One decimal, two below 10 µs (in-process times, where 0.1 µs is a tenth of the whole).
+    static func format(_ value: Double, digits: Int? = nil) -> String {
+        let digits = digits ?? (value < 10 ? 2 : 1)
         var scale = 1.0
         for _ in 0..<digits { scale *= 10 }
         let rounded = (value * scale).rounded() / scale

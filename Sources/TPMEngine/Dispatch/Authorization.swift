@@ -79,6 +79,14 @@ extension TPMEngine {
             sessions[handle] = session
         }
         for entry in entries {
+            if entry.isPassword {
+                // Part 1, 19.6.4: a password session answers with an empty nonce and HMAC and is never closed.
+                // Written directly: this is the answer to nearly every authorized command.
+                response.writeInteger(UInt16(0))
+                TPMASession.continueSession.marshal(into: &response)
+                response.writeInteger(UInt16(0))
+                continue
+            }
             // Built in its own statement so that the view of the response parameters is released before the
             // response grows: appending while it is alive would copy the whole buffer.
             let authorization = authorizationResponse(for: entry, code: code, parameters: response.bytes[parameters])
@@ -93,8 +101,9 @@ extension TPMEngine {
         for entry: SessionEntry, code: TPMCC, parameters: ArraySlice<UInt8>
     ) -> TPMSAuthResponse {
         let attributes = entry.command.sessionAttributes
-        guard !entry.isPassword, let session = sessions[entry.command.sessionHandle] else {
-            // Part 1, 19.6.4: a password session answers with an empty nonce and HMAC and is never closed.
+        guard let session = sessions[entry.command.sessionHandle] else {
+            // Cannot happen: the session was checked before the command ran, and only a command that flushes
+            // sessions could remove it. Answer as for a password rather than trap.
             return TPMSAuthResponse(nonce: .empty, sessionAttributes: .continueSession, hmac: .empty)
         }
         // The authValue after the command: a command that changes it answers with the new one.
