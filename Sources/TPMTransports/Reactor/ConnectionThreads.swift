@@ -12,25 +12,33 @@ final class ConnectionThreads: Sendable {
     private struct State {
         var descriptors: Set<Int32> = []
         var stopping = false
+        var starts = 0
         var waiters: [CheckedContinuation<Void, Never>] = []
     }
 
-    /// At most this many connections have their own thread; busier ones than that stay on their loop.
+    /// At most this many connections have their own thread; busy ones beyond that stay on their loop.
     let limit: Int
+    /// How long a connection keeps its thread without receiving anything.
+    let idleTimeout: Duration
     private let state = Mutex(State())
 
-    init(limit: Int) {
-        self.limit = limit
+    init(_ policy: ConnectionThreadPolicy) {
+        self.limit = policy.limit
+        self.idleTimeout = policy.idleTimeout
     }
 
     /// Connections on their own thread now.
     var count: Int { state.withLock { $0.descriptors.count } }
+
+    /// Claims granted so far (moves of a connection to a thread of its own).
+    var starts: Int { state.withLock { $0.starts } }
 
     /// Claims a thread for `descriptor`; false when the limit is reached or the reactor is stopping.
     func claim(_ descriptor: Descriptor) -> Bool {
         state.withLock { state in
             guard !state.stopping, state.descriptors.count < limit else { return false }
             state.descriptors.insert(descriptor.rawValue)
+            state.starts += 1
             return true
         }
     }

@@ -28,15 +28,13 @@ final class DataPortReactor: Sendable {
         case stopped
     }
 
-    /// Busy connections with a thread of their own; beyond this many, busy ones stay on their loops.
-    static let connectionThreadLimit = 64
-
     private let phase = Mutex(Phase.binding([]))
     private let counters = ReactorCounters()
-    private let threads = ConnectionThreads(limit: DataPortReactor.connectionThreadLimit)
+    private let threads: ConnectionThreads
     private let logger: Logger
 
-    init(logger: Logger) {
+    init(threadPolicy: ConnectionThreadPolicy = ConnectionThreadPolicy(), logger: Logger) {
+        self.threads = ConnectionThreads(threadPolicy)
         self.logger = logger
     }
 
@@ -91,6 +89,9 @@ final class DataPortReactor: Sendable {
 
     /// Connections that have a thread of their own now.
     var threadedConnectionCount: Int { threads.count }
+
+    /// How often a connection has moved to a thread of its own.
+    var connectionThreadStarts: Int { threads.starts }
 
     /// Stops every loop and connection thread and returns once they have closed their listeners and
     /// connections. Before ``start()``, closes the listeners bound so far.

@@ -10,16 +10,14 @@ import Logging
 /// trailing swtpm (which polls one connection per process) and leading it. Threads are the scarce resource,
 /// so a connection gets one only once it has shown it is busy (a second command on it, see
 /// ``ConnectionState/readsBeforeThread``), at most ``ConnectionThreads/limit`` at a time, and gives it back
-/// after ``idleTimeout`` without a byte: the loop takes the connection over again, so thousands of idle
-/// connections still cost one epoll registration each.
+/// after ``ConnectionThreads/idleTimeout`` (1 s) without a byte: the loop takes the connection over again, so
+/// thousands of idle connections still cost one epoll registration each.
 ///
 /// The session, its buffers and its replies are the same values the loop used (``ConnectionState``), moved
 /// here and back; only the waiting differs. A session timer becomes the receive timeout. A reply the kernel
 /// cannot take within ``sendTimeout`` sends the connection back to its loop, which waits for EPOLLOUT as it
 /// always does, so a client that stops reading holds no thread.
 struct ThreadedConnection<Session: ThreadableSession>: Sendable {
-    /// How long a connection keeps its thread without receiving anything.
-    static var idleTimeout: Duration { .seconds(1) }
     /// How long a reply may wait for room in the socket before the connection goes back to its loop.
     static var sendTimeout: Duration { .milliseconds(100) }
 
@@ -61,7 +59,7 @@ struct ThreadedConnection<Session: ThreadableSession>: Sendable {
 
     private mutating func run() {
         guard descriptor.setBlocking(true) else { return giveBack() }
-        descriptor.setReceiveTimeout(Self.idleTimeout)
+        descriptor.setReceiveTimeout(threads.idleTimeout)
         descriptor.setSendTimeout(Self.sendTimeout)
         var next = Next.serve
         while next == .serve {
@@ -105,7 +103,7 @@ struct ThreadedConnection<Session: ThreadableSession>: Sendable {
             return .serve
         }
         self.deadline = nil
-        descriptor.setReceiveTimeout(Self.idleTimeout)
+        descriptor.setReceiveTimeout(threads.idleTimeout)
         let step = state.session.timerExpired(&state.input, output: &state.output)
         return carryOut(step)
     }
@@ -129,7 +127,7 @@ struct ThreadedConnection<Session: ThreadableSession>: Sendable {
         case .cancel:
             if deadline != nil {
                 deadline = nil
-                descriptor.setReceiveTimeout(Self.idleTimeout)
+                descriptor.setReceiveTimeout(threads.idleTimeout)
             }
         }
         if state.output.hasPending {

@@ -35,7 +35,7 @@ public final class TPMTransportServer: Sendable {
         self.configuration = configuration
         self.group = eventLoopGroup
         self.logger = logger
-        self.reactor = DataPortReactor(logger: logger)
+        self.reactor = DataPortReactor(threadPolicy: configuration.connectionThreads, logger: logger)
     }
 
     /// Binds every listener. If one cannot be bound, those already bound are closed and the error is thrown.
@@ -83,6 +83,9 @@ public final class TPMTransportServer: Sendable {
 
     /// Data-port connections that have a thread of their own now (busy ones, see `ThreadedConnection`).
     var threadedConnectionCount: Int { reactor.threadedConnectionCount }
+
+    /// How often a data-port connection has moved to a thread of its own since the server started.
+    var connectionThreadStarts: Int { reactor.connectionThreadStarts }
 
     private func bindPair(
         _ ports: PortPair?, _ first: ListenerKind, _ second: ListenerKind,

@@ -10,6 +10,8 @@ public struct TransportConfiguration: Hashable, Sendable {
     public var host: String
     public var mssimBasePort: Int
     public var swtpmBasePort: Int
+    /// When busy data-port connections get a thread of their own; tests change the idle time.
+    var connectionThreads = ConnectionThreadPolicy()
 
     public init(host: String = "127.0.0.1", mssimBasePort: Int, swtpmBasePort: Int) {
         self.host = host
@@ -69,6 +71,14 @@ public struct TransportConfiguration: Hashable, Sendable {
         }
         return base...last
     }
+}
+
+/// How many busy data-port connections may have a thread of their own (``ThreadedConnection``), and how
+/// long one keeps it without receiving anything.
+struct ConnectionThreadPolicy: Hashable, Sendable {
+    /// Beyond this many, busy connections stay on their loops.
+    var limit = 64
+    var idleTimeout = Duration.seconds(1)
 }
 
 /// Two consecutive ports of one protocol: command and platform (mssim) or data and control (swtpm).

@@ -4,8 +4,9 @@ import Foundation
 import Logging
 import Synchronization
 import SystemPackage
-import TPMTransports
 import VTPMManager
+
+@testable import TPMTransports
 
 #if canImport(Glibc)
 import Glibc
@@ -82,15 +83,19 @@ final class RunningServer: Sendable {
     var swtpmDataPort: Int { listeners[0].swtpm?.first ?? 0 }
     var swtpmControlPort: Int { listeners[0].swtpm?.second ?? 0 }
 
-    static func start(instances: Int = 1, mssim: Bool = true, swtpm: Bool = true) async throws -> RunningServer {
+    /// - Parameter threadIdleTimeout: how long a busy connection keeps its own thread without traffic.
+    static func start(
+        instances: Int = 1, mssim: Bool = true, swtpm: Bool = true, threadIdleTimeout: Duration? = nil
+    ) async throws -> RunningServer {
         let directory = try TemporaryDirectory()
         let manager = InstanceManager(stateDirectory: FilePath(directory.path))
         let opened = try (0..<instances).map { try manager.open(InstanceID(UInt32($0))) }
         var lastError: (any Error)?
         for _ in 0..<5 {
             let base = TestPorts.block(4 * instances)
-            let configuration = TransportConfiguration(
+            var configuration = TransportConfiguration(
                 mssimBasePort: mssim ? base : 0, swtpmBasePort: swtpm ? base + 2 * instances : 0)
+            if let threadIdleTimeout { configuration.connectionThreads.idleTimeout = threadIdleTimeout }
             let server = TPMTransportServer(
                 instances: opened, configuration: configuration,
                 logger: Logger(label: "test.transports"))
@@ -117,10 +122,11 @@ final class RunningServer: Sendable {
 
 /// Runs `body` with a fresh server, stopping it afterwards whatever happens.
 func withServer<T>(
-    instances: Int = 1, mssim: Bool = true, swtpm: Bool = true,
+    instances: Int = 1, mssim: Bool = true, swtpm: Bool = true, threadIdleTimeout: Duration? = nil,
     _ body: (RunningServer) async throws -> T
 ) async throws -> T {
-    let running = try await RunningServer.start(instances: instances, mssim: mssim, swtpm: swtpm)
+    let running = try await RunningServer.start(
+        instances: instances, mssim: mssim, swtpm: swtpm, threadIdleTimeout: threadIdleTimeout)
     do {
         let result = try await body(running)
         await running.stop()
