@@ -63,10 +63,24 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
+        // The Xen split driver in user space: xenstore (with its xs_wire protocol), and later grants, event
+        // channels, the tpmif ring, tpmfront/tpmback and the /dev/vtpm manager interface.
+        .target(
+            name: "XenSplitDriver",
+            dependencies: [
+                "VTPMManager", "TPMWire", "TPMCrypto",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: upcoming
+        ),
         .executableTarget(
             name: "vtpmd",
             dependencies: [
-                "TPMTransports", "VTPMManager",
+                "TPMTransports", "VTPMManager", "XenSplitDriver",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -106,6 +120,15 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "XenSplitDriverTests",
+            dependencies: [
+                "XenSplitDriver",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: upcoming

@@ -17,6 +17,7 @@ command -v swtpm_ioctl >/dev/null || packages+=(swtpm-tools)
 command -v python3 >/dev/null || packages+=(python3)
 command -v openssl >/dev/null || packages+=(openssl)
 command -v sha384sum >/dev/null || packages+=(coreutils)
+command -v xenstore-read >/dev/null || packages+=(xenstore-utils)
 ldconfig -p | grep -q 'libtss2-tcti-mssim.so.0' || packages+=(libtss2-tcti-mssim0)
 ldconfig -p | grep -q 'libtss2-tcti-swtpm.so.0' || packages+=(libtss2-tcti-swtpm0)
 if [ ${#packages[@]} -gt 0 ]; then
@@ -31,6 +32,7 @@ if [ ${#packages[@]} -gt 0 ]; then
     fi
 fi
 tpm2_startup --version | head -n 1
+dpkg-query -W -f='xenstore-utils ${Version}\n' xenstore-utils
 swtpm --version | head -n 1
 
 step "build"

@@ -7,6 +7,7 @@ import SystemPackage
 import TPMTransports
 import UnixSignals
 import VTPMManager
+import XenSplitDriver
 
 /// `vtpmd`: serves vTPM instances over the mssim and swtpm TCP protocols until SIGTERM or SIGINT, then
 /// stores every instance's state and exits.
@@ -40,6 +41,14 @@ struct VTPMDaemon: AsyncParsableCommand {
     @Option(help: "Lowest level logged to standard error.")
     var logLevel: LogLevel = .info
 
+    @Flag(help: "Run the Xen side too: our xenstored on --xenstore-socket (the backend and manager follow).")
+    var xen = false
+
+    @Option(help: "Unix socket of our xenstored with --xen (XENSTORED_PATH for xenstore-* tools).")
+    var xenstoreSocket: String = "./vtpm-state/xenstored.socket"
+
+    var servesTCP: Bool { !xen || mssimPort != 0 || swtpmPort != 0 }
+
     var transportConfiguration: TransportConfiguration {
         TransportConfiguration(host: host, mssimBasePort: mssimPort, swtpmBasePort: swtpmPort)
     }
@@ -48,6 +57,8 @@ struct VTPMDaemon: AsyncParsableCommand {
         guard (1...32_768).contains(instances) else {
             throw ValidationError("--instances must be between 1 and 32768 (got \(instances)).")
         }
+        // With --xen the TCP protocols may both be off: guests reach their TPMs through the split driver.
+        guard servesTCP else { return }
         do {
             try transportConfiguration.validate(instanceCount: instances)
         } catch {
@@ -75,10 +86,21 @@ struct VTPMDaemon: AsyncParsableCommand {
         ) { listeners in
             for listener in listeners { logger.info("\(listener)") }
         }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = servesTCP ? [.init(service: transports)] : []
+        if xen {
+            do throws(XenStoreFileError) {
+                let xenstore = try XenStoreService(
+                    stateDirectory: FilePath(stateDir), socketPath: xenstoreSocket,
+                    logger: Logger(label: "vtpm.xenstore"))
+                services.append(.init(service: xenstore))
+            } catch {
+                logger.critical("xenstore refused: \(error)")
+                throw ExitCode.failure
+            }
+        }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [.init(service: transports)], gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger)
+                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         )
         do {
             try await group.run()

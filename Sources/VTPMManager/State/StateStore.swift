@@ -47,32 +47,13 @@ public struct StateStore: Sendable {
         }
     }
 
-    /// Stores `state` atomically and durably.
+    /// Stores `state` atomically and durably (``AtomicFile``).
     public func save(_ state: DurableState, generation: UInt64) throws(ManagerError) {
         let bytes = StateContainer(generation: generation, payload: state.serialized()).encoded()
         do {
-            try FileManager.default.createDirectory(atPath: directory.string, withIntermediateDirectories: true)
-            let fd = try FileDescriptor.open(
-                temporaryFile, .writeOnly, options: [.create, .truncate],
-                permissions: [.ownerReadWrite])
-            try fd.closeAfter {
-                _ = try fd.writeAll(bytes)
-                try Self.sync(fd)
-            }
-            try Self.rename(temporaryFile, to: stateFile)
-            let directoryFD = try FileDescriptor.open(directory, .readOnly, options: [.directory])
-            try directoryFD.closeAfter { try Self.sync(directoryFD) }
+            try AtomicFile.write(bytes, to: stateFile)
         } catch {
             throw ManagerError(.stateUnwritable, "cannot store \(stateFile): \(error)")
         }
-    }
-
-    // fsync(2) and rename(2) are missing from swift-system; both take plain values, no pointers of ours.
-    private static func sync(_ fd: FileDescriptor) throws {
-        guard fsync(fd.rawValue) == 0 else { throw Errno(rawValue: errno) }
-    }
-
-    private static func rename(_ from: FilePath, to: FilePath) throws {
-        guard Glibc.rename(from.string, to.string) == 0 else { throw Errno(rawValue: errno) }
     }
 }
