@@ -6,6 +6,7 @@ public struct ManagerError: Error, Hashable, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Backing: Hashable, Sendable {
             case stateCorrupted, stateUnreadable, stateUnwritable, stateTooNew, unknownInstance, instanceRefused
+            case invalidName
         }
 
         private let backing: Backing
@@ -22,6 +23,8 @@ public struct ManagerError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let unknownInstance = Code(.unknownInstance)
         /// The instance exists but was refused at load time (its state file is unusable).
         public static let instanceRefused = Code(.instanceRefused)
+        /// A VM name that cannot key the instance table (empty, whitespace, or starting with `#`).
+        public static let invalidName = Code(.invalidName)
 
         public var description: String { String(describing: backing) }
     }
