@@ -48,9 +48,12 @@ struct ThreadedConnectionTests {
                 try await Self.eventually { running.server.threadedConnectionCount == 0 },
                 "the connection did not give its thread back")
             #expect(running.server.connectionCount == 1)
+            // On a loaded machine a pause in the loop above may already have sent it back and forth: count from
+            // here.
+            let moves = running.server.connectionThreadStarts
             Self.expectRandom(client)
             Self.expectRandom(client)
-            #expect(try await Self.eventually { running.server.connectionThreadStarts == 2 })
+            #expect(try await Self.eventually { running.server.connectionThreadStarts > moves })
             Self.expectRandom(client)
         }
     }

@@ -40,7 +40,7 @@ struct XenStoreCLITests {
         func run(_ tool: String, _ arguments: String...) throws -> (status: Int32, output: String, error: String) {
             let path = "/usr/bin/xenstore-\(tool)"
             guard FileManager.default.isExecutableFile(atPath: path) else {
-                throw XenStoreFileError("\(path) is not installed (apt-get install xenstore-utils); the test needs it")
+                throw MissingTool(path: path)
             }
             let process = Process()
             process.executableURL = URL(fileURLWithPath: path)
@@ -59,6 +59,11 @@ struct XenStoreCLITests {
                 String(decoding: error, as: UTF8.self)
             )
         }
+    }
+
+    struct MissingTool: Error, CustomStringConvertible {
+        let path: String
+        var description: String { "\(path) is not installed (apt-get install xenstore-utils); the test needs it" }
     }
 
     static func withXenStore(_ body: (RunningXenStore) async throws -> Void) async throws {

@@ -72,7 +72,16 @@ struct ConnectionState<Session: DataPortSession>: Sendable {
         return carryOut(step, loop: &loop)
     }
 
-    private mutating func receive(loop: inout ReactorLoop) -> Outcome {
+    /// What one read led to: the session's step after consuming new bytes, nothing yet, or the end.
+    enum ReadResult {
+        case step(SessionStep)
+        case nothing
+        case closed
+    }
+
+    /// Reads once into the input buffer and lets the session consume what arrived. Shared by the loop and a
+    /// connection's own thread (``ThreadedConnection``), which differ only in how they wait.
+    mutating func readAndConsume() -> ReadResult {
         input.discardReadBytes()
         guard input.writableBytes > 0 else {
             // The sessions consume or reject any message before it can fill the buffer; if one did not,
@@ -82,12 +91,9 @@ struct ConnectionState<Session: DataPortSession>: Sendable {
         }
         switch descriptor.read(into: &input) {
         case .transferred:
-            let step = session.consume(&input, output: &output)
-            let outcome = carryOut(step, loop: &loop)
-            if reads < Self.readsBeforeThread { reads += 1 }
-            return outcome == .open && reads >= Self.readsBeforeThread && isQuiet ? .busy : outcome
+            return .step(session.consume(&input, output: &output))
         case .wouldBlock:
-            return .open
+            return .nothing
         case .endOfStream:
             return .closed
         case .failed(let number):
@@ -98,15 +104,35 @@ struct ConnectionState<Session: DataPortSession>: Sendable {
         }
     }
 
-    private mutating func carryOut(_ step: SessionStep, loop: inout ReactorLoop) -> Outcome {
+    /// The part of carrying out a step that does not depend on the driver: a failed send or the session's
+    /// wish ends the connection (false), and an early ACK goes out.
+    func continues(after step: SessionStep) -> Bool {
         if let failure = output.failure {
             logger.debug(
                 "connection failed; closing",
                 metadata: ["error": "\(Descriptor.error(.ioFailed, "send()", errno: failure))"])
+            return false
+        }
+        if step.close { return false }
+        if step.acknowledgeNow { descriptor.acknowledgeNow() }
+        return true
+    }
+
+    private mutating func receive(loop: inout ReactorLoop) -> Outcome {
+        switch readAndConsume() {
+        case .step(let step):
+            let outcome = carryOut(step, loop: &loop)
+            if reads < Self.readsBeforeThread { reads += 1 }
+            return outcome == .open && reads >= Self.readsBeforeThread && isQuiet ? .busy : outcome
+        case .nothing:
+            return .open
+        case .closed:
             return .closed
         }
-        if step.close { return .closed }
-        if step.acknowledgeNow { descriptor.acknowledgeNow() }
+    }
+
+    private mutating func carryOut(_ step: SessionStep, loop: inout ReactorLoop) -> Outcome {
+        guard continues(after: step) else { return .closed }
         switch step.timer {
         case .unchanged: break
         case .arm(let delay): timer = loop.arm(after: delay, token: token)

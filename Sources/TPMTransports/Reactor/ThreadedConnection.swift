@@ -73,24 +73,10 @@ struct ThreadedConnection<Session: ThreadableSession>: Sendable {
     }
 
     private mutating func receive() -> Next {
-        state.input.discardReadBytes()
-        guard state.input.writableBytes > 0 else {
-            state.logger.debug("input buffer full; closing")
-            return .close
-        }
-        switch descriptor.read(into: &state.input) {
-        case .transferred:
-            let step = state.session.consume(&state.input, output: &state.output)
-            return carryOut(step)
-        case .wouldBlock:
-            return receiveTimedOut()
-        case .endOfStream:
-            return .close
-        case .failed(let number):
-            state.logger.debug(
-                "connection failed; closing",
-                metadata: ["error": "\(Descriptor.error(.ioFailed, "recv()", errno: number))"])
-            return .close
+        switch state.readAndConsume() {
+        case .step(let step): return carryOut(step)
+        case .nothing: return receiveTimedOut()
+        case .closed: return .close
         }
     }
 
@@ -110,14 +96,7 @@ struct ThreadedConnection<Session: ThreadableSession>: Sendable {
 
     /// What ``ConnectionState`` does after a step on a loop, with the timer as the receive timeout.
     private mutating func carryOut(_ step: SessionStep) -> Next {
-        if let failure = state.output.failure {
-            state.logger.debug(
-                "connection failed; closing",
-                metadata: ["error": "\(Descriptor.error(.ioFailed, "send()", errno: failure))"])
-            return .close
-        }
-        if step.close { return .close }
-        if step.acknowledgeNow { descriptor.acknowledgeNow() }
+        guard state.continues(after: step) else { return .close }
         switch step.timer {
         case .unchanged:
             break
