@@ -68,7 +68,7 @@ let package = Package(
         .target(
             name: "XenSplitDriver",
             dependencies: [
-                "VTPMManager", "TPMWire", "TPMCrypto",
+                "VTPMManager", "TPMWire", "TPMCrypto", "CVTPMSystem",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -92,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "vtpm",
             dependencies: [
-                "TPMTransports", "VTPMManager", "TPMWire",
+                "TPMTransports", "VTPMManager", "TPMWire", "XenSplitDriver",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: upcoming
@@ -127,7 +127,7 @@ let package = Package(
         .testTarget(
             name: "XenSplitDriverTests",
             dependencies: [
-                "XenSplitDriver",
+                "XenSplitDriver", "VTPMManager", "TPMWire", "vtpm",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],

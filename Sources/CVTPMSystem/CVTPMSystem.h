@@ -10,6 +10,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 // struct epoll_event is packed on x86-64 (its 64-bit data field sits at offset 4), which Swift cannot lay out
 // as C does. The loop sees this plain structure instead; the wrappers below convert.
@@ -73,6 +74,106 @@ static inline int cvtpm_accept(int listener) {
 // socket(2) for a non-blocking, close-on-exec stream socket of `family`.
 static inline int cvtpm_stream_socket(int family) {
     return socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+}
+
+// MARK: - Xen stand-ins: descriptor passing, page-sized shared memory, atomics on shared pages
+
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/uio.h>
+
+// Declared here as well: a module built from system headers without _GNU_SOURCE may lack them.
+#ifndef MFD_CLOEXEC
+#define MFD_CLOEXEC 1U
+#endif
+#ifndef MSG_CMSG_CLOEXEC
+#define MSG_CMSG_CLOEXEC 0x40000000
+#endif
+extern int memfd_create(const char *name, unsigned int flags);
+
+// The most descriptors one hypervisor message carries (a grant map, an event-channel pair).
+enum { CVTPM_MAX_PASSED_FDS = 4 };
+
+// sendmsg(2) of `length` bytes with `count` descriptors as SCM_RIGHTS ancillary data (count may be 0).
+// The CMSG_* macros have no Swift form, hence this wrapper.
+static inline ssize_t cvtpm_send_with_fds(int socket, const void *bytes, size_t length, const int *fds, int count) {
+    if (count < 0 || count > CVTPM_MAX_PASSED_FDS) { errno = EINVAL; return -1; }
+    struct iovec vector = { .iov_base = (void *)bytes, .iov_len = length };
+    union { struct cmsghdr header; char space[CMSG_SPACE(sizeof(int) * CVTPM_MAX_PASSED_FDS)]; } control;
+    memset(&control, 0, sizeof(control));
+    struct msghdr message = { .msg_iov = &vector, .msg_iovlen = 1 };
+    if (count > 0) {
+        message.msg_control = control.space;
+        message.msg_controllen = CMSG_SPACE(sizeof(int) * count);
+        struct cmsghdr *header = CMSG_FIRSTHDR(&message);
+        header->cmsg_level = SOL_SOCKET;
+        header->cmsg_type = SCM_RIGHTS;
+        header->cmsg_len = CMSG_LEN(sizeof(int) * count);
+        memcpy(CMSG_DATA(header), fds, sizeof(int) * count);
+    }
+    return sendmsg(socket, &message, MSG_NOSIGNAL);
+}
+
+// recvmsg(2) into `bytes`; received descriptors (close-on-exec) go to `fds`, their number to `*count`.
+// Descriptors beyond `capacity` are closed so none leaks.
+static inline ssize_t cvtpm_receive_with_fds(int socket, void *bytes, size_t length, int *fds, int capacity,
+                                             int *count) {
+    struct iovec vector = { .iov_base = bytes, .iov_len = length };
+    union { struct cmsghdr header; char space[CMSG_SPACE(sizeof(int) * CVTPM_MAX_PASSED_FDS)]; } control;
+    struct msghdr message = { .msg_iov = &vector, .msg_iovlen = 1, .msg_control = control.space,
+                              .msg_controllen = sizeof(control.space) };
+    *count = 0;
+    ssize_t received = recvmsg(socket, &message, MSG_CMSG_CLOEXEC);
+    if (received < 0) return received;
+    for (struct cmsghdr *header = CMSG_FIRSTHDR(&message); header; header = CMSG_NXTHDR(&message, header)) {
+        if (header->cmsg_level != SOL_SOCKET || header->cmsg_type != SCM_RIGHTS) continue;
+        int carried = (int)((header->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+        int *data = (int *)CMSG_DATA(header);
+        for (int i = 0; i < carried; i++) {
+            if (*count < capacity) fds[(*count)++] = data[i]; else close(data[i]);
+        }
+    }
+    return received;
+}
+
+// accept4(2) for a blocking, close-on-exec connection.
+static inline int cvtpm_accept_blocking(int listener) {
+    return accept4(listener, 0, 0, SOCK_CLOEXEC);
+}
+
+// A close-on-exec memfd of `size` bytes: one frame of a domain's memory.
+static inline int cvtpm_memfd(const char *name, size_t size) {
+    int fd = memfd_create(name, MFD_CLOEXEC);
+    if (fd < 0) return -1;
+    if (ftruncate(fd, (off_t)size) != 0) { int saved = errno; close(fd); errno = saved; return -1; }
+    return fd;
+}
+
+// mmap(2) of a shared page; returns NULL (not MAP_FAILED) on failure, errno set.
+static inline void *cvtpm_map_shared(int fd, size_t size, int writable) {
+    void *address = mmap(0, size, PROT_READ | (writable ? PROT_WRITE : 0), MAP_SHARED, fd, 0);
+    return address == MAP_FAILED ? 0 : address;
+}
+
+// A blocking, close-on-exec eventfd: one side of an event channel.
+static inline int cvtpm_blocking_eventfd(void) {
+    return eventfd(0, EFD_CLOEXEC);
+}
+
+// Sequentially consistent accesses to 16- and 32-bit words that another process may change at the same time
+// (grant-table flags, ring sizes): the C11 builtins, since Swift's atomics cannot be placed on foreign memory.
+static inline uint16_t cvtpm_atomic_load16(const volatile uint16_t *word) {
+    return __atomic_load_n(word, __ATOMIC_SEQ_CST);
+}
+static inline void cvtpm_atomic_store16(volatile uint16_t *word, uint16_t value) {
+    __atomic_store_n(word, value, __ATOMIC_SEQ_CST);
+}
+static inline int cvtpm_atomic_cas16(volatile uint16_t *word, uint16_t expected, uint16_t desired) {
+    return __atomic_compare_exchange_n(word, &expected, desired, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+static inline void cvtpm_fence(void) {
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
 #endif

@@ -173,6 +173,17 @@ public final class XenStore: Sendable {
         }
     }
 
+    /// Fires the watches on a special path (`@introduceDomain`, `@releaseDomain`): xenstored sends these when the
+    /// hypervisor creates or destroys a domain, and drivers use them to notice a peer that died.
+    public func fireSpecial(_ path: XenStorePath) {
+        let events = state.withLock { state in
+            state.watches.filter { $0.path == path }.compactMap { watch in
+                state.sinks[watch.connection].map { Event(sink: $0, path: path.string, token: watch.token) }
+            }
+        }
+        deliver(events)
+    }
+
     /// Watches registered now, on all connections (for tests and diagnostics).
     var watchCount: Int { state.withLock { $0.watches.count } }
 

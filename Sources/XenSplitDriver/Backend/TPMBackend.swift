@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import Foundation
+import Logging
+import Synchronization
+import VTPMManager
+
+/// tpmback in the backend domain (domain 0, inside vtpmd): follows xenstore's `backend/vtpm/<domid>/<devid>`
+/// directories, plays the hotplug script's part (instance allocation), does the xenbus handshake with each
+/// frontend, and serves connected devices (``BackendConnection``).
+///
+/// One control thread reacts to watch events by reconciling every device with what xenstore says: the frontend's
+/// state, `online`, and whether the frontend's domain still runs (@releaseDomain). Writes go through the
+/// in-process ``XenStore`` as domain 0.
+public final class TPMBackend: Sendable {
+    /// Per device, for tests and `vtpm xen list`.
+    public struct DeviceStatus: Sendable, Hashable {
+        public let frontendDomain: DomainID
+        public let devid: String
+        public let instance: InstanceID?
+        public let connected: Bool
+        public let served: UInt64
+        public let refused: UInt64
+    }
+
+    final class DeviceRecord: @unchecked Sendable {
+        let backendPath: String
+        var frontendPath: String
+        var frontendDomain: DomainID
+        var devid: String
+        var connection: BackendConnection?
+        var servedBefore: UInt64 = 0
+        var refusedBefore: UInt64 = 0
+        var lastFailure: String?
+
+        init(backendPath: String, frontendPath: String, frontendDomain: DomainID, devid: String) {
+            self.backendPath = backendPath
+            self.frontendPath = frontendPath
+            self.frontendDomain = frontendDomain
+            self.devid = devid
+        }
+    }
+
+    public let store: XenStore
+    public let domain: LocalDomain
+    public let device: ManagerDevice
+    public let assignments: InstanceAssignments
+    /// The largest request accepted (default: what the ring carries).
+    public let requestLimit: Int
+    private let logger: Logger
+    private let root: String
+    private let wake: EventSignal
+    private let stopping = Atomic<Bool>(false)
+    private let devices = Mutex<[String: DeviceRecord]>([:])
+    private let connection = Mutex<UInt64?>(nil)
+    private let finished = Mutex<Thread?>(nil)
+
+    public init(
+        store: XenStore, domain: LocalDomain, device: ManagerDevice, assignments: InstanceAssignments,
+        requestLimit: Int = TPMIFRing.capacity, logger: Logger
+    ) throws(XenError) {
+        self.store = store
+        self.domain = domain
+        self.device = device
+        self.assignments = assignments
+        self.requestLimit = requestLimit
+        self.logger = logger
+        self.root = "/local/domain/\(domain.domid)/backend/vtpm"
+        self.wake = try EventSignal()
+    }
+
+    /// Registers the watches and starts the control thread.
+    public func start() throws(XenError) {
+        let wake = self.wake
+        let id = store.connect { _, _ in wake.signal() }
+        connection.withLock { $0 = id }
+        do {
+            _ = try store.watch(try XenStorePath(root), token: "vtpm-backend", connection: id, relativeTo: nil)
+            _ = try store.watch(try XenStorePath("@releaseDomain"), token: "vtpm-release", connection: id, relativeTo: nil)
+        } catch {
+            throw XenError(.xenstore, "cannot watch \(root): \(error.name)", storeError: error)
+        }
+        domain.hypervisor.observeDomains { [store] _, alive in
+            if let path = try? XenStorePath(alive ? "@introduceDomain" : "@releaseDomain") { store.fireSpecial(path) }
+        }
+        wake.signal()
+        Thread.detachNewThread { [self] in
+            while true {
+                wake.wait()
+                if stopping.load(ordering: .acquiring) { break }
+                reconcile()
+            }
+        }
+        logger.info("vtpm backend watching \(root)")
+    }
+
+    /// Disconnects every device (their xenstore state is left for the next start) and stops the thread.
+    public func stop() {
+        stopping.store(true, ordering: .releasing)
+        wake.signal()
+        if let id = connection.withLock({ $0 }) { store.disconnect(id) }
+        for record in devices.withLock({ Array($0.values) }) {
+            record.connection?.stop()
+            record.connection = nil
+        }
+    }
+
+    /// Every device the backend knows.
+    public var status: [DeviceStatus] {
+        devices.withLock { devices in
+            devices.values.sorted { $0.backendPath < $1.backendPath }.map { record in
+                let live = record.connection?.statistics
+                return DeviceStatus(
+                    frontendDomain: record.frontendDomain, devid: record.devid, instance: record.connection?.instance,
+                    connected: record.connection != nil, served: record.servedBefore + (live?.served ?? 0),
+                    refused: record.refusedBefore + (live?.refused ?? 0))
+            }
+        }
+    }
+
+    // MARK: - Reconciling
+
+    private func reconcile() {
+        var seen: Set<String> = []
+        for frontend in list(root) {
+            for devid in list("\(root)/\(frontend)") {
+                let path = "\(root)/\(frontend)/\(devid)"
+                seen.insert(path)
+                reconcileDevice(path, devid: devid)
+            }
+        }
+        let gone = devices.withLock { devices in
+            let gone = devices.filter { !seen.contains($0.key) }
+            for key in gone.keys { devices[key] = nil }
+            return Array(gone.values)
+        }
+        for record in gone {
+            disconnect(record)
+            logger.info("vtpm device removed", metadata: ["xen.domid": "\(record.frontendDomain)"])
+        }
+    }
+
+    private func reconcileDevice(_ path: String, devid: String) {
+        guard let frontendPath = read("\(path)/frontend"), let frontendDomain = read("\(path)/frontend-id").flatMap(DomainID.init)
+        else { return }
+        let record = devices.withLock { devices in
+            if let known = devices[path] { return known }
+            let record = DeviceRecord(
+                backendPath: path, frontendPath: frontendPath, frontendDomain: frontendDomain, devid: devid)
+            devices[path] = record
+            return record
+        }
+        if record.frontendPath != frontendPath || record.frontendDomain != frontendDomain {
+            disconnect(record)
+            record.frontendPath = frontendPath
+            record.frontendDomain = frontendDomain
+        }
+        watchFrontend(record)
+        guard let instance = hotplug(record) else { return }
+        guard read("\(path)/online") != "0" else {
+            disconnect(record)
+            setState(.closed, record)
+            return
+        }
+        switch read("\(frontendPath)/state").flatMap(UInt32.init).flatMap(XenbusState.init(rawValue:)) {
+        case .initialised, .connected:
+            connect(record, instance: instance)
+        case .closing:
+            disconnect(record)
+            setState(.closing, record)
+        case .closed:
+            disconnect(record)
+            setState(.closed, record)
+        default:
+            disconnect(record)
+            setState(.initWait, record)
+        }
+    }
+
+    /// The hotplug script's part: the VM's instance from the durable table (its preferred one if free, else the
+    /// lowest free number), opened in the manager and written to `instance`. Returns nil if none can be had.
+    private func hotplug(_ record: DeviceRecord) -> InstanceID? {
+        let path = record.backendPath
+        if let written = read("\(path)/instance") {
+            guard let number = UInt32(written), number != 0, number != UInt32.max else { return nil }
+            let id = InstanceID(number)
+            if device.manager.instance(id) == nil { return open(id, record) ? id : nil }
+            return id
+        }
+        guard read("\(path)/hotplug-status") != "error" else { return nil }
+        guard let name = read("\(path)/domain"), !name.isEmpty else {
+            return hotplugFailed(record, "no domain name in \(path)/domain")
+        }
+        let preferred = read("\(path)/pref_instance").flatMap(UInt32.init).flatMap { $0 == 0 ? nil : $0 }
+        let id: InstanceID
+        do throws(ManagerError) {
+            id = try assignments.assign(name, preferred: preferred).instance
+        } catch {
+            return hotplugFailed(record, error.reason)
+        }
+        guard open(id, record) else { return nil }
+        write("\(path)/instance", String(id.rawValue))
+        write("\(path)/hotplug-status", "connected")
+        logger.info(
+            "vtpm instance \(id) assigned to '\(name)'",
+            metadata: ["xen.domid": "\(record.frontendDomain)", "vtpm.instance": "\(id)"])
+        return id
+    }
+
+    private func open(_ id: InstanceID, _ record: DeviceRecord) -> Bool {
+        do throws(ManagerError) {
+            try device.manager.open(id)
+            return true
+        } catch {
+            _ = hotplugFailed(record, "instance \(id): \(error.reason)")
+            return false
+        }
+    }
+
+    private func hotplugFailed(_ record: DeviceRecord, _ reason: String) -> InstanceID? {
+        write("\(record.backendPath)/hotplug-error", reason)
+        write("\(record.backendPath)/hotplug-status", "error")
+        logger.error("vtpm hotplug failed: \(reason)", metadata: ["xen.domid": "\(record.frontendDomain)"])
+        return nil
+    }
+
+    private func connect(_ record: DeviceRecord, instance: InstanceID) {
+        let frontend = record.frontendPath
+        guard let ringRef = read("\(frontend)/ring-ref").flatMap(GrantRef.init),
+            let port = read("\(frontend)/event-channel").flatMap(EventPort.init)
+        else {
+            disconnect(record)
+            setState(.initWait, record)
+            return
+        }
+        if let current = record.connection, current.ringRef == ringRef, current.remotePort == port,
+            current.instance == instance, domain.hypervisor.isRunning(record.frontendDomain)
+        {
+            setState(.connected, record)
+            return
+        }
+        disconnect(record)
+        guard domain.hypervisor.isRunning(record.frontendDomain) else {
+            setState(.initWait, record)
+            return
+        }
+        let connection: BackendConnection
+        do throws(XenError) {
+            connection = try BackendConnection(
+                domain: domain, frontendDomain: record.frontendDomain, ringRef: ringRef, remotePort: port,
+                instance: instance, device: device, limit: requestLimit, logger: logger)
+        } catch {
+            let failure = "cannot connect to domain \(record.frontendDomain) (ring-ref \(ringRef), port \(port)): \(error)"
+            if record.lastFailure != failure { logger.warning("\(failure)") }
+            record.lastFailure = failure
+            setState(.initWait, record)
+            return
+        }
+        record.lastFailure = nil
+        record.connection = connection
+        connection.start()
+        write("\(record.backendPath)/ready", "1")
+        setState(.connected, record)
+        logger.info(
+            "vtpm connected", metadata: ["xen.domid": "\(record.frontendDomain)", "vtpm.instance": "\(instance)"])
+    }
+
+    private func disconnect(_ record: DeviceRecord) {
+        guard let connection = record.connection else { return }
+        record.connection = nil
+        connection.stop()
+        let statistics = connection.statistics
+        record.servedBefore += statistics.served
+        record.refusedBefore += statistics.refused
+        logger.info("vtpm disconnected", metadata: ["xen.domid": "\(record.frontendDomain)"])
+    }
+
+    private func watchFrontend(_ record: DeviceRecord) {
+        guard let id = connection.withLock({ $0 }), let path = try? XenStorePath(record.frontendPath) else { return }
+        // EEXIST once registered: the token names the device, so each frontend is watched once.
+        _ = try? store.watch(path, token: record.backendPath, connection: id, relativeTo: nil)
+    }
+
+    // MARK: - xenstore
+
+    private func setState(_ state: XenbusState, _ record: DeviceRecord) {
+        let path = "\(record.backendPath)/state"
+        guard read(path) != String(state.rawValue) else { return }
+        write(path, String(state.rawValue))
+    }
+
+    private func read(_ path: String) -> String? {
+        guard let path = try? XenStorePath(path), let value = try? store.read(path, caller: domain.domid) else {
+            return nil
+        }
+        return String(decoding: value, as: UTF8.self)
+    }
+
+    private func list(_ path: String) -> [String] {
+        guard let path = try? XenStorePath(path) else { return [] }
+        return (try? store.directory(path, caller: domain.domid)) ?? []
+    }
+
+    private func write(_ path: String, _ value: String) {
+        do {
+            try store.write(try XenStorePath(path), Array(value.utf8), caller: domain.domid)
+        } catch {
+            logger.warning("xenstore write \(path) failed: \(error)")
+        }
+    }
+}

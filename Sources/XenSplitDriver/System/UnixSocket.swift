@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import CVTPMSystem
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A blocking unix-domain socket: the xenstore client's stream, the hypervisor's message channel (SOCK_SEQPACKET,
+/// carrying descriptors) and the frontend's TPM device.
+///
+/// Unsafe pointers are confined to this file: each is the address of a local value or of an array this type
+/// passes with its exact byte count, used only inside its `withUnsafe…` closure.
+public final class UnixSocket: @unchecked Sendable {
+    public enum Kind: Sendable {
+        case stream, seqpacket
+        var rawValue: Int32 {
+            switch self {
+            case .stream: Int32(SOCK_STREAM.rawValue)
+            case .seqpacket: Int32(SOCK_SEQPACKET.rawValue)
+            }
+        }
+    }
+
+    public private(set) var descriptor: Int32
+
+    private init(descriptor: Int32) { self.descriptor = descriptor }
+
+    deinit { close() }
+
+    /// Connects to the socket at `path`.
+    public static func connect(to path: String, kind: Kind) throws(XenError) -> UnixSocket {
+        let socket = try open(kind)
+        var address = try Self.address(path)
+        let result = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(socket.descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        guard result == 0 else { throw XenError(.connectFailed, "cannot connect to \(path)", errno: errno) }
+        return socket
+    }
+
+    /// Binds and listens at `path`, replacing a stale socket file; `mode` sets its permissions.
+    public static func listen(at path: String, kind: Kind, mode: mode_t = 0o600) throws(XenError) -> UnixSocket {
+        let socket = try open(kind)
+        var address = try Self.address(path)
+        unlink(path)
+        let bound = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socket.descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        guard bound == 0 else { throw XenError(.connectFailed, "cannot bind \(path)", errno: errno) }
+        chmod(path, mode)
+        guard Glibc.listen(socket.descriptor, 64) == 0 else {
+            throw XenError(.connectFailed, "cannot listen on \(path)", errno: errno)
+        }
+        return socket
+    }
+
+    /// A connected pair (tests, and in-process peers).
+    public static func pair(kind: Kind) throws(XenError) -> (UnixSocket, UnixSocket) {
+        var fds: [Int32] = [-1, -1]
+        guard socketpair(AF_UNIX, kind.rawValue | Int32(SOCK_CLOEXEC.rawValue), 0, &fds) == 0 else {
+            throw XenError(.systemCall, "socketpair failed", errno: errno)
+        }
+        return (UnixSocket(descriptor: fds[0]), UnixSocket(descriptor: fds[1]))
+    }
+
+    /// Waits for the next connection; nil once the listener was shut down.
+    public func accept() -> UnixSocket? {
+        while true {
+            let client = cvtpm_accept_blocking(descriptor)
+            if client >= 0 { return UnixSocket(descriptor: client) }
+            if errno == EINTR || errno == ECONNABORTED { continue }
+            return nil
+        }
+    }
+
+    /// Closes the descriptor (idempotent).
+    public func close() {
+        guard descriptor >= 0 else { return }
+        Glibc.close(descriptor)
+        descriptor = -1
+    }
+
+    /// Wakes any thread blocked in accept/receive on this socket (they then see end of stream).
+    public func shutdown() {
+        _ = Glibc.shutdown(descriptor, Int32(SHUT_RDWR))
+    }
+
+    /// Gives up a blocked receive after `milliseconds` (0: wait forever).
+    public func setReceiveTimeout(milliseconds: Int) {
+        var value = timeval(tv_sec: milliseconds / 1000, tv_usec: (milliseconds % 1000) * 1000)
+        _ = setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &value, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    // MARK: - Data
+
+    /// Sends all of `bytes` (and `descriptors` with the first part).
+    public func send(_ bytes: [UInt8], descriptors: [Int32] = []) throws(XenError) {
+        var offset = 0
+        var passing = descriptors
+        repeat {
+            let sent = bytes.withUnsafeBytes { raw in
+                passing.withUnsafeBufferPointer { fds in
+                    cvtpm_send_with_fds(
+                        descriptor, raw.baseAddress.map { $0 + offset }, raw.count - offset, fds.baseAddress,
+                        Int32(fds.count))
+                }
+            }
+            if sent < 0 {
+                if errno == EINTR { continue }
+                throw XenError(.connectionLost, "send failed", errno: errno)
+            }
+            passing = []
+            offset += sent
+        } while offset < bytes.count
+    }
+
+    /// One receive of at most `capacity` bytes: empty at end of stream. Descriptors that came along are returned
+    /// (the caller owns them).
+    public func receive(capacity: Int) throws(XenError) -> (bytes: [UInt8], descriptors: [Int32]) {
+        var buffer = [UInt8](repeating: 0, count: capacity)
+        var fds = [Int32](repeating: -1, count: Int(CVTPM_MAX_PASSED_FDS))
+        var count: Int32 = 0
+        while true {
+            let received = buffer.withUnsafeMutableBytes { raw in
+                fds.withUnsafeMutableBufferPointer { out in
+                    cvtpm_receive_with_fds(descriptor, raw.baseAddress, raw.count, out.baseAddress, Int32(out.count), &count)
+                }
+            }
+            if received < 0 {
+                if errno == EINTR { continue }
+                if errno == EAGAIN || errno == EWOULDBLOCK { throw XenError(.timedOut, "no answer in time") }
+                throw XenError(.connectionLost, "receive failed", errno: errno)
+            }
+            return (Array(buffer.prefix(received)), Array(fds.prefix(Int(count))))
+        }
+    }
+
+    /// Reads exactly `count` bytes from a stream; nil at end of stream before the first byte.
+    public func receiveExactly(_ count: Int) throws(XenError) -> [UInt8]? {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count)
+        while bytes.count < count {
+            let chunk = try receive(capacity: count - bytes.count).bytes
+            if chunk.isEmpty {
+                if bytes.isEmpty { return nil }
+                throw XenError(.connectionLost, "the peer closed the stream in the middle of a message")
+            }
+            bytes += chunk
+        }
+        return bytes
+    }
+
+    // MARK: - Private
+
+    private static func open(_ kind: Kind) throws(XenError) -> UnixSocket {
+        let descriptor = socket(AF_UNIX, kind.rawValue | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard descriptor >= 0 else { throw XenError(.systemCall, "socket failed", errno: errno) }
+        return UnixSocket(descriptor: descriptor)
+    }
+
+    private static func address(_ path: String) throws(XenError) -> sockaddr_un {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        let capacity = MemoryLayout.size(ofValue: address.sun_path)
+        guard !bytes.isEmpty, bytes.count < capacity else {
+            throw XenError(.connectFailed, "socket path '\(path)' is empty or longer than \(capacity - 1) bytes")
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+        }
+        return address
+    }
+}
