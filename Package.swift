@@ -94,6 +94,7 @@ let package = Package(
             dependencies: [
                 "TPMTransports", "VTPMManager", "TPMWire", "XenSplitDriver",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
         ),

@@ -41,7 +41,11 @@ struct VTPMDaemon: AsyncParsableCommand {
     @Option(help: "Lowest level logged to standard error.")
     var logLevel: LogLevel = .info
 
-    @Flag(help: "Run the Xen side too: our xenstored on --xenstore-socket (the backend and manager follow).")
+    @Flag(
+        help: """
+            Run the Xen side too: our xenstored on --xenstore-socket, the hypervisor stand-in (<socket>.hypervisor), \
+            the vTPM manager endpoint (<socket>.manager) and tpmback serving guests' tpmfront.
+            """)
     var xen = false
 
     @Option(help: "Unix socket of our xenstored with --xen (XENSTORED_PATH for xenstore-* tools).")
@@ -88,13 +92,11 @@ struct VTPMDaemon: AsyncParsableCommand {
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = servesTCP ? [.init(service: transports)] : []
         if xen {
-            do throws(XenStoreFileError) {
-                let xenstore = try XenStoreService(
-                    stateDirectory: FilePath(stateDir), socketPath: xenstoreSocket,
-                    logger: Logger(label: "vtpm.xenstore"))
-                services.append(.init(service: xenstore))
+            do {
+                let paths = XenService.Paths(stateDirectory: FilePath(stateDir), xenstoreSocket: xenstoreSocket)
+                services.append(.init(service: try XenService(paths: paths, manager: manager, logger: logger)))
             } catch {
-                logger.critical("xenstore refused: \(error)")
+                logger.critical("the Xen side cannot start: \(error)")
                 throw ExitCode.failure
             }
         }

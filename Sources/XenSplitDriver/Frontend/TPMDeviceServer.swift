@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import Foundation
+import Logging
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The guest's TPM device, like `/dev/tpm0`: a unix stream socket at a path where a client writes one whole TPM
+/// command and reads the whole response, again and again (tpm2-tss's `cmd:` TCTI through
+/// `socat - UNIX-CONNECT:PATH`).
+///
+/// Checked mode frames each command by its header's size, as a kernel driver takes one command per write; a
+/// header whose size cannot be a command is answered by the frontend itself and the connection is closed (its
+/// framing is lost). Unchecked mode (`--unchecked`) puts each chunk read into the ring as one packet without
+/// looking at it: a guest kernel that does not check, so that the backend's own check can be shown to work.
+public final class TPMDeviceServer: Sendable {
+    public let path: String
+    public let unchecked: Bool
+    private let frontend: TPMFrontend
+    private let logger: Logger
+    private let listener = Mutex<UnixSocket?>(nil)
+    private let clients = Mutex<[ObjectIdentifier: UnixSocket]>([:])
+
+    public init(path: String, frontend: TPMFrontend, unchecked: Bool = false, logger: Logger) {
+        self.path = path
+        self.frontend = frontend
+        self.unchecked = unchecked
+        self.logger = logger
+    }
+
+    /// Binds the socket (mode 0666: any local user of the guest may use its TPM, as with /dev/tpmrm0's group).
+    public func start() throws(XenError) {
+        let socket = try UnixSocket.listen(at: path, kind: .stream, mode: 0o666)
+        listener.withLock { $0 = socket }
+        Thread.detachNewThread { [self] in
+            while let client = socket.accept() {
+                clients.withLock { $0[ObjectIdentifier(client)] = client }
+                Thread.detachNewThread { [self] in
+                    serve(client)
+                    clients.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(client)) }
+                    client.close()
+                }
+            }
+        }
+    }
+
+    public func stop() {
+        listener.withLock { $0?.shutdown() }
+        for client in clients.withLock({ Array($0.values) }) { client.shutdown() }
+        unlink(path)
+    }
+
+    private func serve(_ client: UnixSocket) {
+        do throws(XenError) {
+            while let command = try nextCommand(client) {
+                let response: [UInt8]
+                do throws(XenError) {
+                    response = try frontend.transmit(command)
+                } catch {
+                    logger.warning("TPM command failed: \(error)")
+                    response = Self.failure(for: command)
+                }
+                try client.send(response)
+            }
+        } catch {
+            logger.debug("device client closed: \(error)")
+        }
+    }
+
+    /// The next command from `client`; nil when it closed the connection or lost framing (after an answer).
+    private func nextCommand(_ client: UnixSocket) throws(XenError) -> [UInt8]? {
+        if unchecked {
+            let chunk = try client.receive(capacity: TPMIFRing.capacity).bytes
+            return chunk.isEmpty ? nil : chunk
+        }
+        guard let header = try client.receiveExactly(6) else { return nil }
+        let size = header[2..<6].reduce(0) { $0 << 8 | Int($1) }
+        guard size >= RequestCheck.minimumSize, size <= TPMIFRing.capacity else {
+            try client.send(RequestCheck.refusal(for: header))
+            return nil
+        }
+        guard let rest = try client.receiveExactly(size - header.count) else { return nil }
+        return header + rest
+    }
+
+    /// TPM_RC_FAILURE (or TPM 1.2's TPM_FAIL) when the device has no backend to carry a command.
+    static func failure(for command: [UInt8]) -> [UInt8] {
+        var response = RequestCheck.refusal(for: command)
+        if response == RequestCheck.tpm2Refusal { response[8] = 0x01; response[9] = 0x01 }
+        return response
+    }
+}

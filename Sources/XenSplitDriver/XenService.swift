@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import Logging
+import ServiceLifecycle
+import SystemPackage
+import VTPMManager
+
+/// Domain 0 of the Xen side, as vtpmd runs it with `--xen`: our xenstored, the hypervisor stand-in (and its socket
+/// for guest domains), the manager's `/dev/vtpm` endpoint and tpmback. Stops in reverse order on graceful shutdown.
+public struct XenService: Service {
+    public struct Paths: Sendable {
+        public var stateDirectory: FilePath
+        public var xenstoreSocket: String
+        public var hypervisorSocket: String
+        public var managerSocket: String
+
+        /// The hypervisor and manager sockets next to the xenstore socket (`<S>.hypervisor`, `<S>.manager`).
+        public init(stateDirectory: FilePath, xenstoreSocket: String) {
+            self.stateDirectory = stateDirectory
+            self.xenstoreSocket = xenstoreSocket
+            self.hypervisorSocket = HypervisorServer.defaultSocketPath(forXenStore: xenstoreSocket)
+            self.managerSocket = ManagerSocketServer.defaultSocketPath(forXenStore: xenstoreSocket)
+        }
+    }
+
+    public let xenstore: XenStoreService
+    public let hypervisor: HypervisorServer
+    public let managerEndpoint: ManagerSocketServer
+    public let backend: TPMBackend
+
+    /// - Throws: ``XenStoreFileError`` or ``ManagerError`` when the durable xenstore tree or vtpm.db cannot be
+    ///   read (the daemon reports the file and stops), ``XenError`` when a socket cannot be set up.
+    public init(paths: Paths, manager: InstanceManager, logger: Logger) throws {
+        xenstore = try XenStoreService(
+            stateDirectory: paths.stateDirectory, socketPath: paths.xenstoreSocket,
+            logger: Logger(label: "vtpm.xenstore"))
+        let hypervisor = try Hypervisor()
+        self.hypervisor = HypervisorServer(
+            hypervisor: hypervisor, socketPath: paths.hypervisorSocket, logger: Logger(label: "vtpm.hypervisor"))
+        let device = ManagerDevice(manager: manager)
+        managerEndpoint = ManagerSocketServer(
+            device: device, socketPath: paths.managerSocket, logger: Logger(label: "vtpm.manager"))
+        backend = try TPMBackend(
+            store: xenstore.server.store, domain: LocalDomain(hypervisor: hypervisor), device: device,
+            assignments: InstanceAssignments(directory: paths.stateDirectory), logger: Logger(label: "vtpm.backend"))
+    }
+
+    public func run() async throws {
+        try await xenstore.server.start()
+        try hypervisor.start()
+        try managerEndpoint.start()
+        try backend.start()
+        try? await gracefulShutdown()
+        backend.stop()
+        managerEndpoint.stop()
+        hypervisor.stop()
+        await xenstore.server.stop()
+    }
+}
