@@ -13,6 +13,8 @@ public struct XenService: Service {
         public var xenstoreSocket: String
         public var hypervisorSocket: String
         public var managerSocket: String
+        /// The largest TPM request tpmback accepts (``TPMBackend/defaultRequestLimit``).
+        public var requestLimit = TPMBackend.defaultRequestLimit
 
         /// The hypervisor and manager sockets next to the xenstore socket (`<S>.hypervisor`, `<S>.manager`).
         public init(stateDirectory: FilePath, xenstoreSocket: String) {
@@ -41,8 +43,9 @@ public struct XenService: Service {
         managerEndpoint = ManagerSocketServer(
             device: device, socketPath: paths.managerSocket, logger: Logger(label: "vtpm.manager"))
         backend = try TPMBackend(
-            store: xenstore.server.store, domain: LocalDomain(hypervisor: hypervisor), device: device,
-            assignments: InstanceAssignments(directory: paths.stateDirectory), logger: Logger(label: "vtpm.backend"))
+            store: xenstore.server.store, domain: LocalDomain(hypervisor: hypervisor), manager: manager,
+            route: device.handle, assignments: InstanceAssignments(directory: paths.stateDirectory),
+            requestLimit: paths.requestLimit, logger: Logger(label: "vtpm.backend"))
     }
 
     public func run() async throws {

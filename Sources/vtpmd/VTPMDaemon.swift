@@ -51,6 +51,9 @@ struct VTPMDaemon: AsyncParsableCommand {
     @Option(help: "Unix socket of our xenstored with --xen (XENSTORED_PATH for xenstore-* tools).")
     var xenstoreSocket: String = "./vtpm-state/xenstored.socket"
 
+    @Option(help: "With --xen: the largest TPM request tpmback accepts, up to the ring's 40960 bytes.")
+    var xenRequestLimit: Int = TPMBackend.defaultRequestLimit
+
     var servesTCP: Bool { !xen || mssimPort != 0 || swtpmPort != 0 }
 
     var transportConfiguration: TransportConfiguration {
@@ -58,6 +61,9 @@ struct VTPMDaemon: AsyncParsableCommand {
     }
 
     func validate() throws {
+        guard (10...TPMIFRing.capacity).contains(xenRequestLimit) else {
+            throw ValidationError("--xen-request-limit must be between 10 and \(TPMIFRing.capacity).")
+        }
         guard (1...32_768).contains(instances) else {
             throw ValidationError("--instances must be between 1 and 32768 (got \(instances)).")
         }
@@ -93,7 +99,8 @@ struct VTPMDaemon: AsyncParsableCommand {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = servesTCP ? [.init(service: transports)] : []
         if xen {
             do {
-                let paths = XenService.Paths(stateDirectory: FilePath(stateDir), xenstoreSocket: xenstoreSocket)
+                var paths = XenService.Paths(stateDirectory: FilePath(stateDir), xenstoreSocket: xenstoreSocket)
+                paths.requestLimit = xenRequestLimit
                 services.append(.init(service: try XenService(paths: paths, manager: manager, logger: logger)))
             } catch {
                 logger.critical("the Xen side cannot start: \(error)")

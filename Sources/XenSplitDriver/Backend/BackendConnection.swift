@@ -27,7 +27,7 @@ final class BackendConnection: Sendable {
     private let domain: any DomainHandle
     private let ring: MappedGrant
     private let channel: EventChannel
-    private let device: ManagerDevice
+    private let route: TPMBackend.Route
     private let limit: Int
     private let logger: Logger
     private let pages = Mutex<[MappedGrant?]>(Array(repeating: nil, count: TPMIFRing.slotCount))
@@ -38,14 +38,14 @@ final class BackendConnection: Sendable {
     /// Maps the ring and binds the channel; the caller starts serving with ``start()``.
     init(
         domain: any DomainHandle, frontendDomain: DomainID, ringRef: GrantRef, remotePort: EventPort,
-        instance: InstanceID, device: ManagerDevice, limit: Int, logger: Logger
+        instance: InstanceID, route: @escaping TPMBackend.Route, limit: Int, logger: Logger
     ) throws(XenError) {
         self.domain = domain
         self.frontendDomain = frontendDomain
         self.ringRef = ringRef
         self.remotePort = remotePort
         self.instance = instance
-        self.device = device
+        self.route = route
         self.limit = limit
         self.logger = logger
         ring = try domain.mapGrant(granter: frontendDomain, ref: ringRef, writable: true)
@@ -101,8 +101,13 @@ final class BackendConnection: Sendable {
             return
         }
         let prefix = withUnsafeBytes(of: instance.rawValue.bigEndian) { Array($0) }
-        let answer = device.handle(prefix + request)
+        let answer = route(prefix + request)
         counters.withLock { $0.served += 1 }
+        guard answer.count >= ManagerDevice.prefixSize, Array(answer.prefix(ManagerDevice.prefixSize)) == prefix else {
+            logger.error("the manager answered for another instance; the guest gets TPM_FAIL instead")
+            respond(RequestCheck.refusal(for: request))
+            return
+        }
         respond(Array(answer.dropFirst(ManagerDevice.prefixSize)))
     }
 

@@ -41,12 +41,20 @@ public final class TPMBackend: Sendable {
         }
     }
 
+    /// Where a prefixed packet goes: the manager's `/dev/vtpm` endpoint (``ManagerDevice/handle(_:)``).
+    public typealias Route = @Sendable ([UInt8]) -> [UInt8]
+
+    /// The largest request the driver accepts by default: TPM_PT_MAX_COMMAND_SIZE of our TPMs. Anything longer
+    /// could only fail in the TPM, so the driver answers it itself.
+    public static let defaultRequestLimit = 4096
+
     public let store: XenStore
     public let domain: LocalDomain
-    public let device: ManagerDevice
+    public let manager: InstanceManager
     public let assignments: InstanceAssignments
-    /// The largest request accepted (default: what the ring carries).
+    /// The largest request accepted (at most what the ring carries).
     public let requestLimit: Int
+    private let route: Route
     private let logger: Logger
     private let root: String
     private let wake: EventSignal
@@ -56,14 +64,15 @@ public final class TPMBackend: Sendable {
     private let finished = Mutex<Thread?>(nil)
 
     public init(
-        store: XenStore, domain: LocalDomain, device: ManagerDevice, assignments: InstanceAssignments,
-        requestLimit: Int = TPMIFRing.capacity, logger: Logger
+        store: XenStore, domain: LocalDomain, manager: InstanceManager, route: @escaping Route,
+        assignments: InstanceAssignments, requestLimit: Int = defaultRequestLimit, logger: Logger
     ) throws(XenError) {
         self.store = store
         self.domain = domain
-        self.device = device
+        self.manager = manager
+        self.route = route
         self.assignments = assignments
-        self.requestLimit = requestLimit
+        self.requestLimit = min(requestLimit, TPMIFRing.capacity)
         self.logger = logger
         self.root = "/local/domain/\(domain.domid)/backend/vtpm"
         self.wake = try EventSignal()
@@ -184,7 +193,7 @@ public final class TPMBackend: Sendable {
         if let written = read("\(path)/instance") {
             guard let number = UInt32(written), number != 0, number != UInt32.max else { return nil }
             let id = InstanceID(number)
-            if device.manager.instance(id) == nil { return open(id, record) ? id : nil }
+            if manager.instance(id) == nil { return open(id, record) ? id : nil }
             return id
         }
         guard read("\(path)/hotplug-status") != "error" else { return nil }
@@ -209,7 +218,7 @@ public final class TPMBackend: Sendable {
 
     private func open(_ id: InstanceID, _ record: DeviceRecord) -> Bool {
         do throws(ManagerError) {
-            try device.manager.open(id)
+            try manager.open(id)
             return true
         } catch {
             _ = hotplugFailed(record, "instance \(id): \(error.reason)")
@@ -248,7 +257,7 @@ public final class TPMBackend: Sendable {
         do throws(XenError) {
             connection = try BackendConnection(
                 domain: domain, frontendDomain: record.frontendDomain, ringRef: ringRef, remotePort: port,
-                instance: instance, device: device, limit: requestLimit, logger: logger)
+                instance: instance, route: route, limit: requestLimit, logger: logger)
         } catch {
             let failure = "cannot connect to domain \(record.frontendDomain) (ring-ref \(ringRef), port \(port)): \(error)"
             if record.lastFailure != failure { logger.warning("\(failure)") }

@@ -83,6 +83,12 @@ struct XenFrontCommand: ParsableCommand {
 
     /// Blocks until SIGTERM or SIGINT.
     private func waitForTermination() {
+        // A parent may have started us with these signals blocked (test runners do); they must arrive.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGTERM)
+        sigaddset(&unblock, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         let done = DispatchSemaphore(value: 0)
         var sources: [any DispatchSourceSignal] = []
         for number in [SIGTERM, SIGINT] {
