@@ -136,7 +136,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VTPMIntegrationTests",
-            dependencies: ["TPMTransports", "VTPMManager", "TPMEngine", "TPMWire", "vtpmd", "vtpm"],
+            dependencies: ["TPMTransports", "VTPMManager", "TPMEngine", "TPMWire", "XenSplitDriver", "vtpmd", "vtpm"],
             swiftSettings: upcoming
         ),
     ]
