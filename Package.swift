@@ -130,6 +130,7 @@ let package = Package(
             dependencies: [
                 "XenSplitDriver", "VTPMManager", "TPMWire", "vtpm",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: upcoming

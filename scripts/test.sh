@@ -18,8 +18,11 @@ command -v python3 >/dev/null || packages+=(python3)
 command -v openssl >/dev/null || packages+=(openssl)
 command -v sha384sum >/dev/null || packages+=(coreutils)
 command -v xenstore-read >/dev/null || packages+=(xenstore-utils)
+command -v socat >/dev/null || packages+=(socat)
 ldconfig -p | grep -q 'libtss2-tcti-mssim.so.0' || packages+=(libtss2-tcti-mssim0)
 ldconfig -p | grep -q 'libtss2-tcti-swtpm.so.0' || packages+=(libtss2-tcti-swtpm0)
+# The Xen guests' TPM devices are unix sockets, reached by tpm2-tools through the cmd TCTI and socat.
+ldconfig -p | grep -q 'libtss2-tcti-cmd.so.0' || packages+=(libtss2-tcti-cmd0)
 if [ ${#packages[@]} -gt 0 ]; then
     echo "installing: ${packages[*]}"
     if [ "$(id -u)" -eq 0 ]; then

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import ArgumentParser
+import Dispatch
+import Foundation
+import Synchronization
 import TPMTransports
 import TPMWire
 import VTPMManager
+import XenSplitDriver
 
 /// `vtpm bench`: the same small commands against several TPMs, interleaved, with medians, p99 and ratios.
 ///
@@ -17,7 +21,10 @@ struct BenchCommand: ParsableCommand {
             Targets are NAME=[host:]port, the first one is the reference the others are divided by in the
             ratio column, e.g.  vtpm bench --target swtpm=2321 --target vtpmd=2421
             The address "in-process" measures an in-memory instance without any transport, e.g.
-            --target engine=in-process. Each target must accept TPM2_Startup (or be started already).
+            --target engine=in-process; "unix:PATH" a TPM device socket such as a Xen guest's tpmfront
+            (vtpm xen front --device PATH), e.g. --target xen=unix:/tmp/tpm1. Each target must accept
+            TPM2_Startup (or be started already). --parallel runs every target at once, each on its own thread,
+            and fails if any command does not succeed (e.g. two guests x 1000 commands).
             """
     )
 
@@ -42,6 +49,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Run only the operations whose name contains this text (e.g. PCR_Read).")
     var only: String?
 
+    @Flag(help: "Run all targets at the same time, each on its own thread; every answer must be a success.")
+    var parallel = false
+
     func validate() throws {
         guard targets.count >= 1 else { throw ValidationError("give at least one --target NAME=[host:]port") }
         guard iterations > 0, roundSize > 0 else { throw ValidationError("iterations and round size must be positive") }
@@ -53,6 +63,9 @@ struct BenchCommand: ParsableCommand {
             if parts.count == 2, parts[1] == "in-process" {
                 return (parts[0], try BenchTarget(inProcess: ()))
             }
+            if parts.count == 2, parts[1].hasPrefix("unix:") {
+                return (parts[0], try BenchTarget(device: String(parts[1].dropFirst(5))))
+            }
             guard parts.count == 2, let endpoint = Endpoint(argument: parts[1]) else {
                 throw ValidationError("target '\(specification)' is not NAME=[host:]port or NAME=in-process")
             }
@@ -63,6 +76,10 @@ struct BenchCommand: ParsableCommand {
             guard code == 0 || code == 0x100 else {
                 throw ValidationError("\(name): TPM2_Startup answered \(TPMRC(rawValue: code))")
             }
+        }
+        if parallel {
+            try runInParallel(connections)
+            return
         }
         var rows: [BenchReport.Row] = []
         for operation in BenchOperation.all where only.map({ operation.name.contains($0) }) ?? true {
@@ -87,6 +104,38 @@ struct BenchCommand: ParsableCommand {
         print(
             BenchReport(rows: rows, iterations: iterations, protocol: self.protocol.rawValue).render(markdown: markdown)
         )
+    }
+}
+
+extension BenchCommand {
+    /// Every target on its own thread at once, `iterations` of each operation, every answer checked.
+    func runInParallel(_ connections: [(String, BenchTarget)]) throws {
+        var rows: [BenchReport.Row] = []
+        for operation in BenchOperation.all where only.map({ operation.name.contains($0) }) ?? true {
+            let outcomes = Mutex<[Int: Result<[UInt64], any Error>]>([:])
+            let group = DispatchGroup()
+            for (index, (_, target)) in connections.enumerated() {
+                group.enter()
+                Thread.detachNewThread { [iterations] in
+                    let outcome = Result { try target.measure(operation, count: iterations, checked: true) }
+                    outcomes.withLock { $0[index] = outcome }
+                    group.leave()
+                }
+            }
+            group.wait()
+            var results: [BenchReport.Result] = []
+            for (index, (name, _)) in connections.enumerated() {
+                guard let outcome = outcomes.withLock({ $0[index] }) else { continue }
+                switch outcome {
+                case .success(let samples): results.append(BenchReport.Result(name: name, samples: samples))
+                case .failure(let error): throw ValidationError("\(name): \(operation.name) failed: \(error)")
+                }
+            }
+            rows.append(BenchReport.Row(operation: operation.name, results: results))
+        }
+        let report = BenchReport(rows: rows, iterations: iterations, protocol: self.protocol.rawValue)
+        print(report.render(markdown: markdown))
+        print("parallel: \(connections.count) targets x \(iterations) commands per operation, no errors")
     }
 }
 
@@ -133,7 +182,10 @@ struct BenchOperation {
 }
 
 /// One TPM under test, over one persistent connection, or an in-memory instance.
-final class BenchTarget {
+///
+/// Unchecked Sendable: a target is only ever used by one thread at a time (the main thread, or its own thread
+/// in a parallel run), so its connection is never shared.
+final class BenchTarget: @unchecked Sendable {
     private let roundTrip: ([UInt8]) throws -> [UInt8]
 
     init(endpoint: Endpoint, protocol wire: WireProtocol) throws {
@@ -151,6 +203,21 @@ final class BenchTarget {
         roundTrip = { instance.execute($0) ?? [] }
     }
 
+    /// A TPM device socket (a guest's tpmfront): one whole command written, one whole response read.
+    init(device path: String) throws {
+        let socket = try UnixSocket.connect(to: path, kind: .stream)
+        roundTrip = { command in
+            try socket.send(command)
+            var response: [UInt8] = []
+            repeat {
+                let chunk = try socket.receive(capacity: 65536).bytes
+                guard !chunk.isEmpty else { throw ValidationError("\(path) closed the connection") }
+                response += chunk
+            } while response.count < 10 || response.count < response[2..<6].reduce(0, { $0 << 8 | Int($1) })
+            return response
+        }
+    }
+
     /// TPM2_Startup(CLEAR); returns the response code.
     func startup() throws -> UInt32 {
         Self.responseCode(try roundTrip([0x80, 0x01, 0, 0, 0, 0x0C, 0, 0, 0x01, 0x44, 0, 0]))
@@ -164,13 +231,16 @@ final class BenchTarget {
     }
 
     /// Nanoseconds of each of `count` round trips.
-    func measure(_ operation: BenchOperation, count: Int) throws -> [UInt64] {
+    func measure(_ operation: BenchOperation, count: Int, checked: Bool = false) throws -> [UInt64] {
         var samples: [UInt64] = []
         samples.reserveCapacity(count)
         let clock = ContinuousClock()
         for _ in 0..<count {
             let start = clock.now
-            _ = try roundTrip(operation.command)
+            let response = try roundTrip(operation.command)
+            if checked, Self.responseCode(response) != 0 {
+                throw ValidationError("answered \(TPMRC(rawValue: Self.responseCode(response)))")
+            }
             let elapsed = start.duration(to: clock.now).components
             samples.append(UInt64(elapsed.seconds) * 1_000_000_000 + UInt64(elapsed.attoseconds / 1_000_000_000))
         }
