@@ -3,6 +3,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import Logging
 import Synchronization
 import TPMTransports
 import TPMWire
@@ -22,7 +23,9 @@ struct BenchCommand: ParsableCommand {
             ratio column, e.g.  vtpm bench --target swtpm=2321 --target vtpmd=2421
             The address "in-process" measures an in-memory instance without any transport, e.g.
             --target engine=in-process; "unix:PATH" a TPM device socket such as a Xen guest's tpmfront
-            (vtpm xen front --device PATH), e.g. --target xen=unix:/tmp/tpm1. Each target must accept
+            (vtpm xen front --device PATH), e.g. --target xen=unix:/tmp/tpm1; "xen:SOCKET,DOMID" runs guest
+            DOMID's tpmfront inside the benchmark itself, as an application in a guest calls its kernel's
+            driver (the vtpm must be attached, and no other frontend may run for that domain). Each target must accept
             TPM2_Startup (or be started already). --parallel runs every target at once, each on its own thread,
             and fails if any command does not succeed (e.g. two guests x 1000 commands).
             """
@@ -65,6 +68,13 @@ struct BenchCommand: ParsableCommand {
             }
             if parts.count == 2, parts[1].hasPrefix("unix:") {
                 return (parts[0], try BenchTarget(device: String(parts[1].dropFirst(5))))
+            }
+            if parts.count == 2, parts[1].hasPrefix("xen:") {
+                let fields = parts[1].dropFirst(4).split(separator: ",").map(String.init)
+                guard fields.count == 2, let domid = UInt32(fields[1]) else {
+                    throw ValidationError("target '\(specification)' is not NAME=xen:XENSTORE-SOCKET,DOMID")
+                }
+                return (parts[0], try BenchTarget(xenstoreSocket: fields[0], domid: domid))
             }
             guard parts.count == 2, let endpoint = Endpoint(argument: parts[1]) else {
                 throw ValidationError("target '\(specification)' is not NAME=[host:]port or NAME=in-process")
@@ -216,6 +226,18 @@ final class BenchTarget: @unchecked Sendable {
             } while response.count < 10 || response.count < response[2..<6].reduce(0, { $0 << 8 | Int($1) })
             return response
         }
+    }
+
+    /// Guest `domid`'s tpmfront in this process: commands go straight into the ring, as an application's write
+    /// to /dev/tpm0 goes into the guest kernel's driver.
+    init(xenstoreSocket: String, domid: UInt32) throws {
+        let domain = try HypervisorClient(
+            socketPath: HypervisorServer.defaultSocketPath(forXenStore: xenstoreSocket), domid: domid)
+        let frontend = try TPMFrontend(
+            xenstore: try XenStoreClient(socketPath: xenstoreSocket), domain: domain,
+            logger: Logger(label: "vtpm.bench.front"))
+        try frontend.start { _ in }
+        roundTrip = { try frontend.transmit($0) }
     }
 
     /// TPM2_Startup(CLEAR); returns the response code.

@@ -145,6 +145,9 @@ public final class TPMBackend: Sendable {
         }
         for record in gone {
             disconnect(record)
+            if let id = connection.withLock({ $0 }), let path = try? XenStorePath(record.frontendPath) {
+                try? store.unwatch(path, token: record.backendPath, connection: id)
+            }
             logger.info("vtpm device removed", metadata: ["xen.domid": "\(record.frontendDomain)"])
         }
     }

@@ -79,7 +79,8 @@ public final class HypervisorServer: Sendable {
                 guard (try? connection.send(header + Array(error.reason.utf8))) != nil else { return }
                 continue
             }
-            let sent = (try? connection.send(HypervisorProtocol.words([0] + reply.values), descriptors: reply.descriptors))
+            let sent: Void? = try? connection.send(
+                HypervisorProtocol.words([0] + reply.values), descriptors: reply.descriptors)
             for descriptor in reply.descriptors { close(descriptor) }
             guard sent != nil else { return }
         }
