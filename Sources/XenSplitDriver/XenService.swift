@@ -37,8 +37,21 @@ public struct XenService: Service {
             stateDirectory: paths.stateDirectory, socketPath: paths.xenstoreSocket,
             logger: Logger(label: "vtpm.xenstore"))
         let hypervisor = try Hypervisor()
+        let xenstoreServer = xenstore.server
+        let builderLogger = Logger(label: "vtpm.hypervisor")
         self.hypervisor = HypervisorServer(
-            hypervisor: hypervisor, socketPath: paths.hypervisorSocket, logger: Logger(label: "vtpm.hypervisor"))
+            hypervisor: hypervisor, socketPath: paths.hypervisorSocket,
+            introduce: { domid in
+                // A socketpair instead of Xen's shared xenstore page: xenstored holds one end as the domain.
+                do {
+                    let (guestEnd, storeEnd) = try UnixSocket.pair(kind: .stream)
+                    try xenstoreServer.adopt(descriptor: storeEnd.release(), domid: domid)
+                    return guestEnd.release()
+                } catch {
+                    builderLogger.error("no xenstore connection for domain \(domid): \(error)")
+                    return nil
+                }
+            }, logger: builderLogger)
         let device = ManagerDevice(manager: manager)
         managerEndpoint = ManagerSocketServer(
             device: device, socketPath: paths.managerSocket, logger: Logger(label: "vtpm.manager"))

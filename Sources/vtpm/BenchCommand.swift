@@ -233,8 +233,14 @@ final class BenchTarget: @unchecked Sendable {
     init(xenstoreSocket: String, domid: UInt32) throws {
         let domain = try HypervisorClient(
             socketPath: HypervisorServer.defaultSocketPath(forXenStore: xenstoreSocket), domid: domid)
+        let xenstore =
+            if let own = domain.takeXenStoreConnection() {
+                try XenStoreClient(connection: own)
+            } else {
+                try XenStoreClient(socketPath: xenstoreSocket)
+            }
         let frontend = try TPMFrontend(
-            xenstore: try XenStoreClient(socketPath: xenstoreSocket), domain: domain,
+            xenstore: xenstore, domain: domain,
             logger: Logger(label: "vtpm.bench.front"))
         try frontend.start { _ in }
         roundTrip = { try frontend.transmit($0) }

@@ -134,4 +134,31 @@ struct XenSplitDriverEndToEndTests {
         #expect(try daemon.counters(7).commands >= 2)
         #expect(try daemon.counters(1).commands == 0)
     }
+
+    @Test("a guest's xenstore connection from the hypervisor is its domain: its own keys, not another guest's")
+    func guestXenStoreIdentity() throws {
+        let daemon = try XenDaemon()
+        try daemon.attach(domid: 11, name: "one")
+        try daemon.attach(domid: 12, name: "two")
+        let guest = try GuestFrontend(daemon, domid: 11)
+        #expect(try daemon.read("/local/domain/11/device/vtpm/0/state") == "4")
+
+        // This test process now claims domain 12 itself, as a second guest would.
+        let domain = try HypervisorClient(
+            socketPath: HypervisorServer.defaultSocketPath(forXenStore: daemon.xenstoreSocket), domid: 12)
+        defer { domain.disconnect() }
+        let own = try #require(domain.takeXenStoreConnection())
+        let xenstore = try XenStoreClient(connection: own)
+        defer { xenstore.close() }
+        #expect(try xenstore.read("device/vtpm/0/state") == "1", "relative paths resolve under /local/domain/12")
+        try xenstore.write("device/vtpm/0/probe", "mine")
+        #expect(try xenstore.read("/local/domain/0/backend/vtpm/12/0/instance") != nil, "its backend is readable")
+        let foreign = #expect(throws: XenError.self) { try xenstore.read("/local/domain/11/device/vtpm/0/ring-ref") }
+        #expect(foreign?.storeError == .accessDenied)
+        let forged = #expect(throws: XenError.self) {
+            try xenstore.write("/local/domain/0/backend/vtpm/12/0/instance", "1")
+        }
+        #expect(forged?.storeError == .accessDenied, "a guest cannot choose its instance")
+        _ = guest
+    }
 }

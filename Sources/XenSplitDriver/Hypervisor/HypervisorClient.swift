@@ -12,6 +12,7 @@ public final class HypervisorClient: DomainHandle {
     public let domid: DomainID
     public let grantTable: SharedPage
     private let socket: Mutex<UnixSocket>
+    private let xenstoreConnection: Mutex<UnixSocket?>
 
     /// Connects to the hypervisor at `socketPath` as domain `domid`.
     ///
@@ -27,6 +28,17 @@ public final class HypervisorClient: DomainHandle {
         self.domid = domid
         self.grantTable = try SharedPage(mapping: table, writable: true)
         self.socket = Mutex(connection)
+        self.xenstoreConnection = Mutex(descriptors.dropFirst().first.map(UnixSocket.init(adopting:)))
+    }
+
+    /// The connection to xenstored that the hypervisor made for this domain (nil if it makes none): on it,
+    /// xenstored applies this domain's permissions and resolves relative paths under /local/domain/<domid>.
+    /// Handed out once.
+    public func takeXenStoreConnection() -> UnixSocket? {
+        xenstoreConnection.withLock { connection in
+            defer { connection = nil }
+            return connection
+        }
     }
 
     /// Ends the domain (its grants and ports go with it).

@@ -9,7 +9,8 @@
 /// lives as long as the connection.
 enum HypervisorProtocol {
     enum Operation: UInt32 {
-        /// (domid) → grant-table page descriptor. Creates the domain.
+        /// (domid) → grant-table page descriptor, and the domain's own xenstore connection if the hypervisor has a
+        /// domain builder. Creates the domain.
         case hello = 1
         /// () → frame; page descriptor.
         case allocateFrame = 2

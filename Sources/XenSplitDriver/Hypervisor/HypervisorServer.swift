@@ -20,9 +20,16 @@ public final class HypervisorServer: Sendable {
     private let listener = Mutex<UnixSocket?>(nil)
     private let connections = Mutex<[ObjectIdentifier: UnixSocket]>([:])
 
-    public init(hypervisor: Hypervisor, socketPath: String, logger: Logger) {
+    /// The domain builder's part at a guest's creation: returns a connection to xenstored on which the guest is
+    /// known as its domain (the role of the xenstore page and event channel a builder introduces in Xen), or nil.
+    public typealias Introducer = @Sendable (DomainID) -> Int32?
+
+    private let introduce: Introducer?
+
+    public init(hypervisor: Hypervisor, socketPath: String, introduce: Introducer? = nil, logger: Logger) {
         self.hypervisor = hypervisor
         self.socketPath = socketPath
+        self.introduce = introduce
         self.logger = logger
     }
 
@@ -99,7 +106,7 @@ public final class HypervisorServer: Sendable {
             let table = try hypervisor.createDomain(id)
             domain = id
             logger.debug("domain created", metadata: ["xen.domid": "\(id)"])
-            return ([0, 0, 0], [table])
+            return ([0, 0, 0], [table] + (introduce?(id).map { [$0] } ?? []))
         }
         switch operation {
         case .hello:

@@ -26,6 +26,9 @@ public final class UnixSocket: @unchecked Sendable {
 
     private init(descriptor: Int32) { self.descriptor = descriptor }
 
+    /// Takes ownership of a connected socket's descriptor (one received from another process).
+    public convenience init(adopting descriptor: Int32) { self.init(descriptor: descriptor) }
+
     deinit { close() }
 
     /// Connects to the socket at `path`.
@@ -76,6 +79,12 @@ public final class UnixSocket: @unchecked Sendable {
             if errno == EINTR || errno == ECONNABORTED { continue }
             return nil
         }
+    }
+
+    /// Gives up ownership: returns the descriptor, which this object no longer closes.
+    public func release() -> Int32 {
+        defer { descriptor = -1 }
+        return descriptor
     }
 
     /// Closes the descriptor (idempotent).

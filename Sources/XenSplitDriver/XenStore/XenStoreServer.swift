@@ -51,6 +51,25 @@ public final class XenStoreServer: Sendable {
         logger.info("xenstore listening", metadata: ["socket": "\(socketPath)"])
     }
 
+    /// Serves one more connection, already open on `descriptor` (a socketpair end), as domain `domid`: the
+    /// hypervisor's domain builder introduces each guest this way, so the guest's requests carry its own domain's
+    /// permissions and relative paths, as a guest's xenstore ring does in Xen.
+    public func adopt(descriptor: Int32, domid: UInt32) throws {
+        let store = self.store
+        let logger = self.logger
+        let connections = self.connections
+        _ = try ClientBootstrap(group: group)
+            .channelInitializer { channel in
+                connections.add(channel)
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(XenStoreFrameDecoder()))
+                    try channel.pipeline.syncOperations.addHandler(
+                        XenStoreChannelHandler(store: store, domid: domid, logger: logger))
+                }
+            }
+            .withConnectedSocket(descriptor).wait()
+    }
+
     /// Closes the listener and every connection, and removes the socket file.
     public func stop() async {
         let channel = listener.withLock { listener in
@@ -105,11 +124,14 @@ final class XenStoreChannelHandler: ChannelInboundHandler {
     typealias OutboundOut = ByteBuffer
 
     private let store: XenStore
+    private let domid: UInt32
     private let logger: Logger
     private var handler: XenStoreRequestHandler?
 
-    init(store: XenStore, logger: Logger) {
+    /// `domid` 0 for the unix socket's connections (privileged, as in xenstored).
+    init(store: XenStore, domid: UInt32 = 0, logger: Logger) {
         self.store = store
+        self.domid = domid
         self.logger = logger
     }
 
@@ -119,7 +141,7 @@ final class XenStoreChannelHandler: ChannelInboundHandler {
             let event = XenStoreRequestHandler.watchEvent(path, token: token)
             channel.writeAndFlush(channel.allocator.buffer(bytes: event.encoded()), promise: nil)
         }
-        handler = XenStoreRequestHandler(store: store, connection: connection)
+        handler = XenStoreRequestHandler(store: store, connection: connection, domid: domid)
         context.fireChannelActive()
     }
 

@@ -63,7 +63,13 @@ struct XenFrontCommand: ParsableCommand {
             let hypervisor = try HypervisorClient(
                 socketPath: hypervisorSocket ?? HypervisorServer.defaultSocketPath(forXenStore: xenstoreSocket),
                 domid: domid)
-            let xenstore = try XenStoreClient(socketPath: xenstoreSocket)
+            // The guest's own xenstore connection from the hypervisor, as domain N; else the socket (as dom0).
+            let xenstore =
+                if let own = hypervisor.takeXenStoreConnection() {
+                    try XenStoreClient(connection: own)
+                } else {
+                    try XenStoreClient(socketPath: xenstoreSocket)
+                }
             frontend = try TPMFrontend(xenstore: xenstore, domain: hypervisor, devid: devid, logger: logger)
             try frontend.start { error in
                 logger.critical("the backend domain is gone (\(error)); the frontend stops")

@@ -218,6 +218,11 @@ extension XenDaemon {
         let client = try XenStoreClient(socketPath: xenstoreSocket)
         defer { client.close() }
         try client.transaction { id throws(XenError) in
+            // Directories first, with xend's permissions, so the keys inherit them.
+            try client.mkdir(be, transaction: id)
+            try client.setPermissions(be, [.init(.none, 0), .init(.read, domid)], transaction: id)
+            try client.mkdir(fe, transaction: id)
+            try client.setPermissions(fe, [.init(.none, domid), .init(.read, 0)], transaction: id)
             for (key, value) in [
                 ("frontend", fe), ("frontend-id", String(domid)), ("domain", name),
                 ("pref_instance", String(preferred ?? 0)), ("online", "1"), ("state", "1"), ("handle", "0"),

@@ -25,8 +25,14 @@ public final class XenStoreClient: Sendable {
     private let eventArrived: EventSignal
 
     /// Connects to xenstored at `socketPath` (XENSTORED_PATH).
-    public init(socketPath: String) throws(XenError) {
-        socket = try UnixSocket.connect(to: socketPath, kind: .stream)
+    public convenience init(socketPath: String) throws(XenError) {
+        try self.init(connection: try UnixSocket.connect(to: socketPath, kind: .stream))
+    }
+
+    /// Speaks xs_wire on an open connection: a guest's own, handed over by the hypervisor
+    /// (``HypervisorClient/takeXenStoreConnection()``), on which xenstored knows the guest's domain.
+    public init(connection: UnixSocket) throws(XenError) {
+        socket = connection
         replyArrived = try EventSignal()
         eventArrived = try EventSignal()
         Thread.detachNewThread { [self] in readLoop() }
