@@ -12,6 +12,7 @@ public struct XenError: Error, Hashable, Sendable, CustomStringConvertible {
             case systemCall, mapFailed, readOnly, connectFailed, connectionLost, timedOut, protocolViolation
             case permissionDenied, badGrant, badPort, badDomain, domainBusy, noSpace, invalidPacket, notConnected
             case xenstore, invalidArgument
+            case alreadyExists, noSuchDevice, hotplugFailed
         }
 
         private let backing: Backing
@@ -43,6 +44,12 @@ public struct XenError: Error, Hashable, Sendable, CustomStringConvertible {
         /// A xenstore request failed (the reason names the errno xenstored sent).
         public static let xenstore = Code(.xenstore)
         public static let invalidArgument = Code(.invalidArgument)
+        /// The toolstack refused a device: its name or devid is taken.
+        public static let alreadyExists = Code(.alreadyExists)
+        /// The toolstack found no such device.
+        public static let noSuchDevice = Code(.noSuchDevice)
+        /// The backend's hotplug step wrote `hotplug-status = error`.
+        public static let hotplugFailed = Code(.hotplugFailed)
 
         public var description: String { String(describing: backing) }
     }

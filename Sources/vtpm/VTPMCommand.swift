@@ -8,7 +8,9 @@ struct VTPMCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vtpm",
         abstract: "Talk to virtual TPMs: send raw commands, decode response codes, benchmark against swtpm.",
-        subcommands: [SendCommand.self, ResponseCodeCommand.self, BenchCommand.self, DensityCommand.self, XenCommand.self]
+        subcommands: [
+            SendCommand.self, ResponseCodeCommand.self, BenchCommand.self, DensityCommand.self, XenCommand.self,
+        ]
     )
 }
 

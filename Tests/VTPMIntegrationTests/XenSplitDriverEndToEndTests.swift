@@ -161,4 +161,28 @@ struct XenSplitDriverEndToEndTests {
         #expect(forged?.storeError == .accessDenied, "a guest cannot choose its instance")
         _ = guest
     }
+
+    @Test("detach: the frontend lets go, xenstore is clean; re-attach gives the VM its instance back")
+    func detachAndReattach() throws {
+        let daemon = try XenDaemon()
+        let instance = try daemon.attach(domid: 13, name: "mover", preferred: 9)
+        let guest = try GuestFrontend(daemon, domid: 13)
+        try guest.tpm2Succeeds("startup", ["-c"])
+        try guest.tpm2Succeeds("pcrextend", [Self.pcr16])
+        let extended = try guest.tpm2Succeeds("pcrread", ["sha256:16"])
+        let listed = try daemon.vtpm(["xen", "list", "--xenstore-socket", daemon.xenstoreSocket]).stdout
+        #expect(listed.contains("mover") && listed.contains("Connected/Connected"), "\(listed)")
+
+        let detach = try daemon.vtpm(["xen", "detach", "--xenstore-socket", daemon.xenstoreSocket, "--domid", "13"])
+        #expect(detach.succeeded && detach.stdout.contains("backend closed it"), "\(detach)")
+        let tree = try daemon.xenstore("ls", ["-f", "/local/domain"]).stdout
+        #expect(!tree.contains("vtpm/13") && !tree.contains("13/device/vtpm"), "nothing left: \(tree)")
+        #expect(
+            try guest.exchange(Self.getRandom8) == [0x80, 0x01, 0, 0, 0, 0x0A, 0, 0, 0x01, 0x01],
+            "no backend for 10 s: the device answers TPM_RC_FAILURE itself")
+
+        #expect(try daemon.attach(domid: 13, name: "mover") == instance, "vtpm.db keeps the VM's instance")
+        #expect(try daemon.waitFor(daemon.backendPath(13) + "/state", "4"), "the running frontend connects again")
+        #expect(try guest.tpm2Succeeds("pcrread", ["sha256:16"]) == extended, "the same TPM, PCRs and all")
+    }
 }

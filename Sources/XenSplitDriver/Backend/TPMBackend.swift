@@ -211,8 +211,7 @@ public final class TPMBackend: Sendable {
             return hotplugFailed(record, error.reason)
         }
         guard open(id, record) else { return nil }
-        write("\(path)/instance", String(id.rawValue))
-        write("\(path)/hotplug-status", "connected")
+        write(record, ["instance": String(id.rawValue), "hotplug-status": "connected"])
         logger.info(
             "vtpm instance \(id) assigned to '\(name)'",
             metadata: ["xen.domid": "\(record.frontendDomain)", "vtpm.instance": "\(id)"])
@@ -230,8 +229,7 @@ public final class TPMBackend: Sendable {
     }
 
     private func hotplugFailed(_ record: DeviceRecord, _ reason: String) -> InstanceID? {
-        write("\(record.backendPath)/hotplug-error", reason)
-        write("\(record.backendPath)/hotplug-status", "error")
+        write(record, ["hotplug-error": reason, "hotplug-status": "error"])
         logger.error("vtpm hotplug failed: \(reason)", metadata: ["xen.domid": "\(record.frontendDomain)"])
         return nil
     }
@@ -271,7 +269,7 @@ public final class TPMBackend: Sendable {
         record.lastFailure = nil
         record.connection = connection
         connection.start()
-        write("\(record.backendPath)/ready", "1")
+        write(record, ["ready": "1"])
         setState(.connected, record)
         logger.info(
             "vtpm connected", metadata: ["xen.domid": "\(record.frontendDomain)", "vtpm.instance": "\(instance)"])
@@ -296,9 +294,8 @@ public final class TPMBackend: Sendable {
     // MARK: - xenstore
 
     private func setState(_ state: XenbusState, _ record: DeviceRecord) {
-        let path = "\(record.backendPath)/state"
-        guard read(path) != String(state.rawValue) else { return }
-        write(path, String(state.rawValue))
+        guard read("\(record.backendPath)/state") != String(state.rawValue) else { return }
+        write(record, ["state": String(state.rawValue)])
     }
 
     private func read(_ path: String) -> String? {
@@ -313,11 +310,31 @@ public final class TPMBackend: Sendable {
         return (try? store.directory(path, caller: domain.domid)) ?? []
     }
 
-    private func write(_ path: String, _ value: String) {
-        do {
-            try store.write(try XenStorePath(path), Array(value.utf8), caller: domain.domid)
-        } catch {
-            logger.warning("xenstore write \(path) failed: \(error)")
+    /// Writes keys of a device's directory in one transaction, and only while the directory exists: a detach may
+    /// remove it at any moment, and a plain write would create it again (Linux's xenbus_switch_state checks the
+    /// same way).
+    private func write(_ record: DeviceRecord, _ values: KeyValuePairs<String, String>) {
+        guard let id = connection.withLock({ $0 }), let directory = try? XenStorePath(record.backendPath) else { return }
+        for _ in 0..<5 {
+            do throws(XenStoreError) {
+                let transaction = try store.startTransaction(connection: id, caller: domain.domid)
+                do throws(XenStoreError) {
+                    _ = try store.read(directory, caller: domain.domid, transaction: transaction)
+                    for (key, value) in values {
+                        try store.write(directory.child(key), Array(value.utf8), caller: domain.domid, transaction: transaction)
+                    }
+                } catch {
+                    try? store.endTransaction(transaction, connection: id, commit: false)
+                    return
+                }
+                try store.endTransaction(transaction, connection: id, commit: true)
+                return
+            } catch .again {
+                continue
+            } catch {
+                logger.warning("xenstore write under \(record.backendPath) failed: \(error.name)")
+                return
+            }
         }
     }
 }

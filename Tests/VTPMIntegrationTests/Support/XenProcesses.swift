@@ -208,36 +208,18 @@ final class GuestFrontend {
 }
 
 extension XenDaemon {
-    /// Attaches a vtpm to `domid` as the toolstack does, and waits for the backend's instance.
+    /// `vtpm xen attach`: the toolstack writes both directories and waits for the backend's instance.
     @discardableResult
     func attach(domid: UInt32, name: String, preferred: UInt32? = nil, sourceLocation: SourceLocation = #_sourceLocation)
         throws -> UInt32
     {
-        let be = backendPath(domid)
-        let fe = "/local/domain/\(domid)/device/vtpm/0"
-        let client = try XenStoreClient(socketPath: xenstoreSocket)
-        defer { client.close() }
-        try client.transaction { id throws(XenError) in
-            // Directories first, with xend's permissions, so the keys inherit them.
-            try client.mkdir(be, transaction: id)
-            try client.setPermissions(be, [.init(.none, 0), .init(.read, domid)], transaction: id)
-            try client.mkdir(fe, transaction: id)
-            try client.setPermissions(fe, [.init(.none, domid), .init(.read, 0)], transaction: id)
-            for (key, value) in [
-                ("frontend", fe), ("frontend-id", String(domid)), ("domain", name),
-                ("pref_instance", String(preferred ?? 0)), ("online", "1"), ("state", "1"), ("handle", "0"),
-            ] {
-                try client.write("\(be)/\(key)", value, transaction: id)
-            }
-            for (key, value) in [("backend", be), ("backend-id", "0"), ("handle", "0"), ("state", "1")] {
-                try client.write("\(fe)/\(key)", value, transaction: id)
-            }
+        let result = try vtpm(
+            ["xen", "attach", "--xenstore-socket", xenstoreSocket, "--domid", String(domid), "--name", name]
+                + (preferred.map { ["--pref-instance", String($0)] } ?? []), sourceLocation: sourceLocation)
+        guard result.succeeded, let instance = result.stdout.split(separator: " ").last.flatMap({ UInt32($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+        else {
+            throw DaemonError(message: "vtpm xen attach failed: \(result)\n\(log)")
         }
-        let deadline = Date().addingTimeInterval(15)
-        while Date() < deadline {
-            if let instance = try client.read("\(be)/instance").flatMap(UInt32.init) { return instance }
-            Thread.sleep(forTimeInterval: 0.02)
-        }
-        throw DaemonError(message: "no instance for domain \(domid):\n\(log)")
+        return instance
     }
 }
