@@ -46,7 +46,7 @@ struct SplitDriverProcessTests {
             let be = "/local/domain/0/backend/vtpm/\(domid)/0"
             let fe = "/local/domain/\(domid)/device/vtpm/0"
             for (path, value) in [
-                ("\(be)/frontend", fe), ("\(be)/frontend-id", "\(domid)"), ("\(be)/domain", "vm\(domid)"),
+                ("\(be)/domain", "vm\(domid)"), ("\(be)/frontend", fe), ("\(be)/frontend-id", "\(domid)"),
                 ("\(be)/state", "1"), ("\(fe)/backend", be), ("\(fe)/backend-id", "0"), ("\(fe)/state", "1"),
             ] {
                 try xenstore.store.write(XenStorePath(path), Array(value.utf8), caller: 0)

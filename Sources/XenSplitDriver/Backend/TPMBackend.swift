@@ -200,9 +200,9 @@ public final class TPMBackend: Sendable {
             return id
         }
         guard read("\(path)/hotplug-status") != "error" else { return nil }
-        guard let name = read("\(path)/domain"), !name.isEmpty else {
-            return hotplugFailed(record, "no domain name in \(path)/domain")
-        }
+        // The toolstack writes the directory in one transaction; keys written one by one may still be on
+        // their way, and the next change brings us back here.
+        guard let name = read("\(path)/domain"), !name.isEmpty else { return nil }
         let preferred = read("\(path)/pref_instance").flatMap(UInt32.init).flatMap { $0 == 0 ? nil : $0 }
         let id: InstanceID
         do throws(ManagerError) {

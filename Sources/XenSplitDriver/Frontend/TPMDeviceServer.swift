@@ -54,8 +54,9 @@ public final class TPMDeviceServer: Sendable {
     }
 
     private func serve(_ client: UnixSocket) {
+        var pending: [UInt8] = []
         do throws(XenError) {
-            while let command = try nextCommand(client) {
+            while let command = try nextCommand(client, &pending) {
                 let response: [UInt8]
                 do throws(XenError) {
                     response = try frontend.transmit(command)
@@ -71,19 +72,29 @@ public final class TPMDeviceServer: Sendable {
     }
 
     /// The next command from `client`; nil when it closed the connection or lost framing (after an answer).
-    private func nextCommand(_ client: UnixSocket) throws(XenError) -> [UInt8]? {
+    /// `pending` keeps bytes read past a command, so a command usually costs one receive.
+    private func nextCommand(_ client: UnixSocket, _ pending: inout [UInt8]) throws(XenError) -> [UInt8]? {
         if unchecked {
             let chunk = try client.receive(capacity: TPMIFRing.capacity).bytes
             return chunk.isEmpty ? nil : chunk
         }
-        guard let header = try client.receiveExactly(6) else { return nil }
-        let size = header[2..<6].reduce(0) { $0 << 8 | Int($1) }
-        guard size >= RequestCheck.minimumSize, size <= TPMIFRing.capacity else {
-            try client.send(RequestCheck.refusal(for: header))
-            return nil
+        while true {
+            if pending.count >= 6 {
+                let size = pending[2..<6].reduce(0) { $0 << 8 | Int($1) }
+                guard size >= RequestCheck.minimumSize, size <= TPMIFRing.capacity else {
+                    try client.send(RequestCheck.refusal(for: Array(pending.prefix(6))))
+                    return nil
+                }
+                if pending.count >= size {
+                    let command = Array(pending.prefix(size))
+                    pending.removeFirst(size)
+                    return command
+                }
+            }
+            let chunk = try client.receive(capacity: TPMIFRing.capacity).bytes
+            if chunk.isEmpty { return nil }
+            pending += chunk
         }
-        guard let rest = try client.receiveExactly(size - header.count) else { return nil }
-        return header + rest
     }
 
     /// TPM_RC_FAILURE (or TPM 1.2's TPM_FAIL) when the device has no backend to carry a command.

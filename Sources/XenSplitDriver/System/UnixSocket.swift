@@ -131,22 +131,29 @@ public final class UnixSocket: @unchecked Sendable {
     /// One receive of at most `capacity` bytes: empty at end of stream. Descriptors that came along are returned
     /// (the caller owns them).
     public func receive(capacity: Int) throws(XenError) -> (bytes: [UInt8], descriptors: [Int32]) {
-        var buffer = [UInt8](repeating: 0, count: capacity)
-        var fds = [Int32](repeating: -1, count: Int(CVTPM_MAX_PASSED_FDS))
+        var fds: (Int32, Int32, Int32, Int32) = (-1, -1, -1, -1)
         var count: Int32 = 0
-        while true {
-            let received = buffer.withUnsafeMutableBytes { raw in
-                fds.withUnsafeMutableBufferPointer { out in
-                    cvtpm_receive_with_fds(descriptor, raw.baseAddress, raw.count, out.baseAddress, Int32(out.count), &count)
+        var failure: Int32 = 0
+        // Uninitialized storage: zeroing a 64 KiB buffer per message would cost microseconds on the hot path.
+        let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+            while true {
+                let received = withUnsafeMutableBytes(of: &fds) { out in
+                    cvtpm_receive_with_fds(
+                        descriptor, buffer.baseAddress, buffer.count, out.baseAddress?.assumingMemoryBound(to: Int32.self),
+                        Int32(CVTPM_MAX_PASSED_FDS), &count)
                 }
+                if received < 0, errno == EINTR { continue }
+                failure = received < 0 ? errno : 0
+                initialized = max(received, 0)
+                return
             }
-            if received < 0 {
-                if errno == EINTR { continue }
-                if errno == EAGAIN || errno == EWOULDBLOCK { throw XenError(.timedOut, "no answer in time") }
-                throw XenError(.connectionLost, "receive failed", errno: errno)
-            }
-            return (Array(buffer.prefix(received)), Array(fds.prefix(Int(count))))
         }
+        guard failure == 0 else {
+            if failure == EAGAIN || failure == EWOULDBLOCK { throw XenError(.timedOut, "no answer in time") }
+            throw XenError(.connectionLost, "receive failed", errno: failure)
+        }
+        let received = [fds.0, fds.1, fds.2, fds.3].prefix(Int(count))
+        return (bytes, Array(received))
     }
 
     /// Reads exactly `count` bytes from a stream; nil at end of stream before the first byte.
