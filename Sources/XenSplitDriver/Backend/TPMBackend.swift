@@ -23,6 +23,7 @@ public final class TPMBackend: Sendable {
         public let refused: UInt64
     }
 
+    /// A device's state in the backend. Unchecked Sendable: every access holds the table's lock (``devices``).
     final class DeviceRecord: @unchecked Sendable {
         let backendPath: String
         var frontendPath: String
@@ -108,9 +109,11 @@ public final class TPMBackend: Sendable {
         stopping.store(true, ordering: .releasing)
         wake.signal()
         if let id = connection.withLock({ $0 }) { store.disconnect(id) }
-        for record in devices.withLock({ Array($0.values) }) {
-            record.connection?.stop()
-            record.connection = nil
+        devices.withLock { devices in
+            for record in devices.values {
+                record.connection?.stop()
+                record.connection = nil
+            }
         }
     }
 
@@ -129,21 +132,27 @@ public final class TPMBackend: Sendable {
 
     // MARK: - Reconciling
 
+    /// Runs on the control thread, holding the device table's lock throughout: records are only ever touched
+    /// under it (``status`` reads them from other threads).
     private func reconcile() {
+        devices.withLock { devices in
+            guard !stopping.load(ordering: .acquiring) else { return }
+            reconcile(&devices)
+        }
+    }
+
+    private func reconcile(_ devices: inout [String: DeviceRecord]) {
         var seen: Set<String> = []
         for frontend in list(root) {
             for devid in list("\(root)/\(frontend)") {
                 let path = "\(root)/\(frontend)/\(devid)"
                 seen.insert(path)
-                reconcileDevice(path, devid: devid)
+                reconcileDevice(path, devid: devid, &devices)
             }
         }
-        let gone = devices.withLock { devices in
-            let gone = devices.filter { !seen.contains($0.key) }
-            for key in gone.keys { devices[key] = nil }
-            return Array(gone.values)
-        }
-        for record in gone {
+        let gone = devices.filter { !seen.contains($0.key) }
+        for key in gone.keys { devices[key] = nil }
+        for record in gone.values {
             disconnect(record)
             if let id = connection.withLock({ $0 }), let path = try? XenStorePath(record.frontendPath) {
                 try? store.unwatch(path, token: record.backendPath, connection: id)
@@ -152,16 +161,13 @@ public final class TPMBackend: Sendable {
         }
     }
 
-    private func reconcileDevice(_ path: String, devid: String) {
+    private func reconcileDevice(_ path: String, devid: String, _ devices: inout [String: DeviceRecord]) {
         guard let frontendPath = read("\(path)/frontend"), let frontendDomain = read("\(path)/frontend-id").flatMap(DomainID.init)
         else { return }
-        let record = devices.withLock { devices in
-            if let known = devices[path] { return known }
-            let record = DeviceRecord(
-                backendPath: path, frontendPath: frontendPath, frontendDomain: frontendDomain, devid: devid)
-            devices[path] = record
-            return record
-        }
+        let record =
+            devices[path]
+            ?? DeviceRecord(backendPath: path, frontendPath: frontendPath, frontendDomain: frontendDomain, devid: devid)
+        devices[path] = record
         if record.frontendPath != frontendPath || record.frontendDomain != frontendDomain {
             disconnect(record)
             record.frontendPath = frontendPath
