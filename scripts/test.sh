@@ -44,6 +44,9 @@ swift build --build-tests
 step "tests"
 swift test --skip-build
 
+step "xen demo (scripts/xen-demo.sh on the debug build)"
+VTPM_CONFIGURATION=debug scripts/xen-demo.sh
+
 if [ "${FUZZ_SECONDS:-60}" != "0" ]; then
     step "fuzzing (${FUZZ_SECONDS:-60}s)"
     scripts/fuzz.sh "${FUZZ_SECONDS:-60}"

@@ -2,17 +2,19 @@
 # SPDX-License-Identifier: Apache-2.0
 # The Xen vTPM split driver in one command: vtpmd --xen (xenstored, hypervisor stand-in, vTPM manager, tpmback)
 # and two guests' tpmfront as separate processes; tpm2-tools in each guest talk to that guest's own TPM.
-# Needs tpm2-tools, socat and libtss2-tcti-cmd0 (scripts/test.sh installs them). VTPM_SCRATCH: build folder.
+# Needs tpm2-tools, socat and libtss2-tcti-cmd0 (scripts/test.sh installs them). VTPM_SCRATCH: build folder;
+# VTPM_CONFIGURATION=debug uses the debug build (the test command does, after its build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for tool in tpm2_startup socat; do
     command -v "$tool" >/dev/null || { echo "xen-demo: $tool is missing (apt-get install tpm2-tools socat libtss2-tcti-cmd0)" >&2; exit 1; }
 done
 scratch=${VTPM_SCRATCH:-.build}
-echo "building (release)..."
-swift build -c release --scratch-path "$scratch" --product vtpmd >/dev/null
-swift build -c release --scratch-path "$scratch" --product vtpm >/dev/null
-bin="$scratch/release"
+configuration=${VTPM_CONFIGURATION:-release}
+echo "building ($configuration)..."
+swift build -c "$configuration" --scratch-path "$scratch" --product vtpmd >/dev/null
+swift build -c "$configuration" --scratch-path "$scratch" --product vtpm >/dev/null
+bin="$scratch/$configuration"
 
 work=$(mktemp -d)
 pids=()
