@@ -5,6 +5,31 @@ import Testing
 import VTPMManager
 import XenSplitDriver
 
+/// A child process whose standard output and error are collected, stopped with a signal.
+final class ChildProcess {
+    private let process = Process()
+    private let output: ReadBuffer
+
+    init(_ executable: String, _ arguments: [String]) throws {
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardError = pipe
+        process.standardOutput = pipe
+        output = ReadBuffer(pipe.fileHandleForReading)
+        try process.run()
+    }
+
+    var isRunning: Bool { process.isRunning }
+
+    /// Sends `signal` (if still running), waits, and returns the exit status and everything it printed.
+    func stop(signal: Int32) -> (status: Int32, log: String) {
+        if process.isRunning { kill(process.processIdentifier, signal) }
+        process.waitUntilExit()
+        return (process.terminationStatus, output.string())
+    }
+}
+
 /// `vtpmd --xen` as a process of its own (xenstored, hypervisor, manager endpoint, tpmback), no TCP ports.
 final class XenDaemon {
     let directory: URL
@@ -12,8 +37,7 @@ final class XenDaemon {
     var xenstoreSocket: String { directory.appendingPathComponent("xs.sock").path }
     var managerSocket: String { ManagerSocketServer.defaultSocketPath(forXenStore: xenstoreSocket) }
     let extraArguments: [String]
-    private var process: Process?
-    private var logBuffer: ReadBuffer?
+    private var process: ChildProcess?
     private(set) var log = ""
 
     static var vtpm: String {
@@ -29,19 +53,13 @@ final class XenDaemon {
     }
 
     func start() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: VTPMDaemon.executable)
-        process.arguments =
+        let process = try ChildProcess(
+            VTPMDaemon.executable,
             [
                 "--state-dir", stateDirectory.path, "--xen", "--xenstore-socket", xenstoreSocket,
                 "--mssim-port", "0", "--swtpm-port", "0", "--log-level", "debug",
-            ] + extraArguments
-        let output = Pipe()
-        process.standardError = output
-        process.standardOutput = output
-        try process.run()
+            ] + extraArguments)
         self.process = process
-        logBuffer = ReadBuffer(output.fileHandleForReading)
         let deadline = Date().addingTimeInterval(20)
         while !FileManager.default.fileExists(atPath: managerSocket), Date() < deadline, process.isRunning {
             Thread.sleep(forTimeInterval: 0.02)
@@ -56,12 +74,10 @@ final class XenDaemon {
 
     @discardableResult
     func stop(signal: Int32 = SIGTERM) -> Int32 {
-        guard let process else { return 0 }
-        if process.isRunning { kill(process.processIdentifier, signal) }
-        process.waitUntilExit()
-        log += logBuffer?.string() ?? ""
-        self.process = nil
-        return process.terminationStatus
+        guard let (status, output) = process?.stop(signal: signal) else { return 0 }
+        log += output
+        process = nil
+        return status
     }
 
     deinit {
@@ -119,8 +135,7 @@ final class GuestFrontend {
     let devid: UInt32
     let devicePath: String
     let unchecked: Bool
-    private var process: Process?
-    private var logBuffer: ReadBuffer?
+    private var process: ChildProcess?
     private(set) var log = ""
 
     /// The TCTI tpm2-tools use for this guest's TPM.
@@ -136,20 +151,13 @@ final class GuestFrontend {
     }
 
     func start() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: XenDaemon.vtpm)
-        process.arguments =
+        try? FileManager.default.removeItem(atPath: devicePath)
+        process = try ChildProcess(
+            XenDaemon.vtpm,
             [
                 "xen", "front", "--xenstore-socket", daemon.xenstoreSocket, "--domid", String(domid), "--devid",
                 String(devid), "--device", devicePath, "--log-level", "debug",
-            ] + (unchecked ? ["--unchecked"] : [])
-        let output = Pipe()
-        process.standardError = output
-        process.standardOutput = output
-        try? FileManager.default.removeItem(atPath: devicePath)
-        try process.run()
-        self.process = process
-        logBuffer = ReadBuffer(output.fileHandleForReading)
+            ] + (unchecked ? ["--unchecked"] : []))
         guard try daemon.waitFor(daemon.backendPath(domid, devid: devid) + "/state", "4"),
             FileManager.default.fileExists(atPath: devicePath)
         else {
@@ -162,12 +170,10 @@ final class GuestFrontend {
 
     @discardableResult
     func stop(signal: Int32 = SIGTERM) -> Int32 {
-        guard let process else { return 0 }
-        if process.isRunning { kill(process.processIdentifier, signal) }
-        process.waitUntilExit()
-        log += logBuffer?.string() ?? ""
-        self.process = nil
-        return process.terminationStatus
+        guard let (status, output) = process?.stop(signal: signal) else { return 0 }
+        log += output
+        process = nil
+        return status
     }
 
     deinit { stop(signal: SIGKILL) }
