@@ -16,6 +16,16 @@ struct XenStoreTreeTests {
             #expect(throws: XenStoreError.invalid, "\(bad)") { try XenStorePath(bad) }
         }
         #expect(throws: XenStoreError.invalid) { try XenStorePath("/" + String(repeating: "a", count: 3072)) }
+        // 2048 bytes, counted after a /local/domain/<domid>/ prefix (domid: up to 5 characters) when there is one.
+        let name = String(repeating: "a", count: 2048)
+        #expect(throws: XenStoreError.invalid) { try XenStorePath("/a" + name) }
+        #expect(try XenStorePath("/local/domain/0/" + name).string.utf8.count == 2064)
+        #expect(try XenStorePath(name, caller: 12345).string.utf8.count == 2068)
+        #expect(throws: XenStoreError.invalid) { try XenStorePath("/local/domain/123456/" + name) }
+        #expect(throws: XenStoreError.invalid) { try XenStorePath("/local/domain/0/a" + name) }
+        // WATCH takes any text after @ (there is nothing to resolve); other requests want a valid name.
+        #expect(try XenStorePath(watching: "@odd name/x").isSpecial)
+        #expect(throws: XenStoreError.invalid) { try XenStorePath("@odd name/x") }
         #expect(try XenStorePath("/").string == "/")
         #expect(try XenStorePath("device/vtpm/0", caller: 7).string == "/local/domain/7/device/vtpm/0")
         #expect(try XenStorePath("@introduceDomain").isSpecial)
