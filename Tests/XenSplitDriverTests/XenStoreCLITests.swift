@@ -36,29 +36,42 @@ struct XenStoreCLITests {
             try? FileManager.default.removeItem(atPath: directory)
         }
 
-        /// Runs `xenstore-<tool>` with `arguments`; returns status and standard output (stderr appended).
+        /// Runs `xenstore-<tool>` with `arguments`; returns status, standard output and standard error.
         func run(_ tool: String, _ arguments: String...) throws -> (status: Int32, output: String, error: String) {
-            let path = "/usr/bin/xenstore-\(tool)"
-            guard FileManager.default.isExecutableFile(atPath: path) else {
-                throw MissingTool(path: path)
-            }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: path)
-            process.arguments = arguments
-            process.environment = ["XENSTORED_PATH": socket, "PATH": "/usr/bin:/bin"]
-            let out = Pipe()
-            let err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            try process.run()
-            let output = out.fileHandleForReading.readDataToEndOfFile()
-            let error = err.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (
-                process.terminationStatus, String(decoding: output, as: UTF8.self),
-                String(decoding: error, as: UTF8.self)
-            )
+            try XenStoreCLITests.run(tool, arguments, socket: socket)
         }
+    }
+
+    /// Runs `xenstore-<tool>` with `arguments` against the xenstored on `socket`.
+    static func run(
+        _ tool: String, _ arguments: [String], socket: String
+    ) throws -> (status: Int32, output: String, error: String) {
+        let process = try cliProcess(tool, arguments, socket: socket)
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        let error = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (
+            process.terminationStatus, String(decoding: output, as: UTF8.self),
+            String(decoding: error, as: UTF8.self)
+        )
+    }
+
+    /// A `xenstore-<tool>` process set up for `socket`, not started; fails if the tool is not installed.
+    static func cliProcess(_ tool: String, _ arguments: [String], socket: String) throws -> Process {
+        let path = "/usr/bin/xenstore-\(tool)"
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw MissingTool(path: path)
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.environment = ["XENSTORED_PATH": socket, "PATH": "/usr/bin:/bin"]
+        return process
     }
 
     struct MissingTool: Error, CustomStringConvertible {

@@ -16,6 +16,16 @@ struct XenStoreTreeTests {
             #expect(throws: XenStoreError.invalid, "\(bad)") { try XenStorePath(bad) }
         }
         #expect(throws: XenStoreError.invalid) { try XenStorePath("/" + String(repeating: "a", count: 3072)) }
+        // 2048 bytes, counted after a /local/domain/<domid>/ prefix (domid: up to 5 characters) when there is one.
+        let name = String(repeating: "a", count: 2048)
+        #expect(throws: XenStoreError.invalid) { try XenStorePath("/a" + name) }
+        #expect(try XenStorePath("/local/domain/0/" + name).string.utf8.count == 2064)
+        #expect(try XenStorePath(name, caller: 12345).string.utf8.count == 2068)
+        #expect(throws: XenStoreError.invalid) { try XenStorePath("/local/domain/123456/" + name) }
+        #expect(throws: XenStoreError.invalid) { try XenStorePath("/local/domain/0/a" + name) }
+        // WATCH takes any text after @ (there is nothing to resolve); other requests want a valid name.
+        #expect(try XenStorePath(watching: "@odd name/x").isSpecial)
+        #expect(throws: XenStoreError.invalid) { try XenStorePath("@odd name/x") }
         #expect(try XenStorePath("/").string == "/")
         #expect(try XenStorePath("device/vtpm/0", caller: 7).string == "/local/domain/7/device/vtpm/0")
         #expect(try XenStorePath("@introduceDomain").isSpecial)
@@ -69,6 +79,20 @@ struct XenStoreTreeTests {
             try tree.setPermissions(node, [XenStorePermission(.both, 6)], caller: 5)
         }
         try tree.setPermissions(node, [XenStorePermission(.both, 5)], caller: 5)
+        // An owner from the reserved domids (DOMID_FIRST_RESERVED on) names no domain: ENOENT.
+        #expect(throws: XenStoreError.noEntry) {
+            try tree.setPermissions(node, [XenStorePermission(.both, 0x7FF0)], caller: 0)
+        }
+        try tree.setPermissions(node, [XenStorePermission(.both, 5), XenStorePermission(.read, 0xFFFF)], caller: 0)
+        // The special watch names keep a permission list (changing it is no watch event); other @names do not.
+        let introduce = try Self.path("@introduceDomain")
+        #expect(try tree.permissions(introduce, caller: 0) == [XenStorePermission(.none, 0)])
+        #expect(try tree.setPermissions(introduce, [XenStorePermission(.read, 3)], caller: 0) == nil)
+        #expect(try tree.permissions(introduce, caller: 0) == [XenStorePermission(.read, 3)])
+        #expect(throws: XenStoreError.invalid) { try tree.read(introduce, caller: 0) }
+        #expect(throws: XenStoreError.invalid) {
+            try tree.setPermissions(Self.path("@other"), [XenStorePermission(.read, 3)], caller: 0)
+        }
         #expect(XenStorePermission("r5") == XenStorePermission(.read, 5))
         #expect(XenStorePermission("x5") == nil && XenStorePermission("r") == nil && XenStorePermission("r-1") == nil)
     }
@@ -125,8 +149,18 @@ struct XenStoreTreeTests {
         try store.write(Self.path("/w/b/d"), [2], caller: 0, transaction: transaction)
         #expect(events.entries == ["t:/w/b/c", "t:/w/b"])
         try store.endTransaction(transaction, connection: connection, commit: true)
+        // A watch on a node that never existed stays silent when its would-be ancestor goes.
+        _ = try store.watch(Self.path("/w/b/never"), token: "n", connection: connection, relativeTo: nil)
         try store.remove(Self.path("/w"), caller: 0)
         #expect(events.entries == ["t:/w/b/c", "t:/w/b", "t:/w/b/d", "t:/w/b"])
+        // A transaction reports each node once, in the order of its first change.
+        try store.write(Self.path("/w/b"), [], caller: 0)
+        let twice = try store.startTransaction(connection: connection, caller: 0)
+        for (path, value) in [("/w/b/x", 1), ("/w/b/y", 2), ("/w/b/x", 3)] as [(String, UInt8)] {
+            try store.write(Self.path(path), [value], caller: 0, transaction: twice)
+        }
+        try store.endTransaction(twice, connection: connection, commit: true)
+        #expect(events.entries.suffix(3) == ["t:/w/b", "t:/w/b/x", "t:/w/b/y"])
 
         let relative = try XenStorePath("device/vtpm", caller: 0)
         #expect(try store.watch(relative, token: "r", connection: connection, relativeTo: 0) == "device/vtpm")

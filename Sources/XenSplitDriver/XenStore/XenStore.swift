@@ -141,7 +141,7 @@ public final class XenStore: Sendable {
                 }
             }
             try commitLive(tree, &state)
-            return Self.events(for: changes, in: state)
+            return Self.events(for: Self.merged(changes), in: state)
         }
         deliver(events)
     }
@@ -262,8 +262,9 @@ public final class XenStore: Sendable {
         }
     }
 
-    /// The events `changes` fire: a watch fires for a change at or below its path, and for the removal of
-    /// a subtree that contains its path (then with its own path).
+    /// The events `changes` fire: a watch fires for a change at or below its path, and (with its own path)
+    /// for the removal of a subtree that contained its node. xenstored stays silent for a watch on a path
+    /// that did not exist when its ancestor was removed.
     private static func events(for changes: [XenStoreTree.Change], in state: State) -> [Event] {
         var events: [Event] = []
         for watch in state.watches {
@@ -272,7 +273,7 @@ public final class XenStore: Sendable {
                 let fired: XenStorePath
                 if change.path.isWithin(watch.path) {
                     fired = change.path
-                } else if change.removed, watch.path.isWithin(change.path) {
+                } else if change.removed, change.removedPaths.contains(watch.path) {
                     fired = watch.path
                 } else {
                     continue
@@ -282,6 +283,23 @@ public final class XenStore: Sendable {
             }
         }
         return events
+    }
+
+    /// A committed transaction reports each node it changed once, in the order of its first change, as
+    /// xenstored does (`xenstore-write /a 1 /a 2` fires one event for `/a`).
+    private static func merged(_ changes: [XenStoreTree.Change]) -> [XenStoreTree.Change] {
+        var merged: [XenStoreTree.Change] = []
+        var position: [XenStorePath: Int] = [:]
+        for change in changes {
+            guard let index = position[change.path] else {
+                position[change.path] = merged.count
+                merged.append(change)
+                continue
+            }
+            merged[index].removed = merged[index].removed || change.removed
+            merged[index].removedPaths.formUnion(change.removedPaths)
+        }
+        return merged
     }
 
     private func deliver(_ events: [Event]) {

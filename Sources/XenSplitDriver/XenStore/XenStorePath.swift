@@ -4,8 +4,10 @@
 /// (`@introduceDomain`, `@releaseDomain`).
 ///
 /// xenstored's rules: ASCII letters, digits and `-/_@`; no empty component (`//`), no trailing `/` except for
-/// the root; absolute paths at most 3072 bytes, relative ones at most 2048. A relative path resolves under
-/// `/local/domain/<caller>`.
+/// the root. A relative path resolves under `/local/domain/<caller>`. The length limit is 2048 bytes, counted
+/// after the resolved path's `/local/domain/<domid>/` prefix: Debian's xenstored 4.17 applies its path-length
+/// quota (XENSTORE_REL_PATH_MAX) that way to every caller, dom0 included, so it binds long before
+/// XENSTORE_ABS_PATH_MAX (3072) could.
 public struct XenStorePath: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// XENSTORE_ABS_PATH_MAX and XENSTORE_REL_PATH_MAX.
     public static let absoluteLimit = 3072
@@ -28,14 +30,27 @@ public struct XenStorePath: Hashable, Sendable, Comparable, CustomStringConverti
             return
         }
         guard !text.isEmpty, Self.isValidCharacters(text.utf8), !text.contains("//") else { throw .invalid }
+        let resolved: String
         if text.hasPrefix("/") {
-            guard text == "/" || !text.hasSuffix("/"), text.utf8.count <= Self.absoluteLimit else {
-                throw .invalid
-            }
-            self.string = text
+            guard text == "/" || !text.hasSuffix("/") else { throw .invalid }
+            resolved = text
         } else {
-            guard !text.hasSuffix("/"), text.utf8.count <= Self.relativeLimit else { throw .invalid }
-            self.string = Self.domainPath(domid) + "/" + text
+            guard !text.hasSuffix("/") else { throw .invalid }
+            resolved = Self.domainPath(domid) + "/" + text
+        }
+        guard resolved.utf8.count <= Self.absoluteLimit,
+            resolved.utf8.count - Self.domainPrefixLength(resolved) <= Self.relativeLimit
+        else { throw .invalid }
+        self.string = resolved
+    }
+
+    /// A watch path: a node path as above, or any text starting with `@`, which xenstored takes as a special
+    /// watch name without checking it further (only the two names it fires for ever see events).
+    public init(watching text: String, caller domid: UInt32 = 0) throws(XenStoreError) {
+        if text.hasPrefix("@") {
+            self.init(unchecked: text)
+        } else {
+            try self.init(text, caller: domid)
         }
     }
 
@@ -78,6 +93,21 @@ public struct XenStorePath: Hashable, Sendable, Comparable, CustomStringConverti
     public var description: String { string }
 
     public static func < (lhs: XenStorePath, rhs: XenStorePath) -> Bool { lhs.string < rhs.string }
+
+    /// The length of a leading `/local/domain/<domid>/`, else 0. Like xenstored, a domid here is up to five
+    /// characters: digits, optionally after a `-` (what a C `%5u` conversion accepts).
+    private static func domainPrefixLength(_ path: String) -> Int {
+        let base = Array("/local/domain/".utf8)
+        let bytes = Array(path.utf8.prefix(base.count + 6))
+        guard bytes.starts(with: base), let slash = bytes[base.count...].firstIndex(of: UInt8(ascii: "/")) else {
+            return 0
+        }
+        var domid = bytes[base.count..<slash]
+        guard domid.count <= 5 else { return 0 }
+        if domid.first == UInt8(ascii: "-") { domid = domid.dropFirst() }
+        guard !domid.isEmpty, domid.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return 0 }
+        return slash + 1
+    }
 
     private static func isValidCharacters(_ bytes: some Sequence<UInt8>) -> Bool {
         bytes.allSatisfy { byte in

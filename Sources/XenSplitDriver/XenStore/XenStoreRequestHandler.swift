@@ -33,6 +33,9 @@ public struct XenStoreRequestHandler: Sendable {
         func path(_ index: Int = 0) throws(XenStoreError) -> XenStorePath {
             try XenStorePath(try payload.string(index), caller: domid)
         }
+        func watched() throws(XenStoreError) -> XenStorePath {
+            try XenStorePath(watching: try payload.string(0), caller: domid)
+        }
         func reply(_ bytes: [UInt8]) -> [XenStoreMessage] { [.reply(to: request, bytes)] }
 
         switch request.type {
@@ -70,10 +73,11 @@ public struct XenStoreRequestHandler: Sendable {
             let text = try payload.string(0)
             let relative = !text.hasPrefix("/") && !text.hasPrefix("@")
             let event = try store.watch(
-                try path(), token: try payload.string(1), connection: connection, relativeTo: relative ? domid : nil)
+                try watched(), token: try payload.string(1), connection: connection,
+                relativeTo: relative ? domid : nil)
             return reply(Self.ok) + [Self.watchEvent(event, token: try payload.string(1))]
         case .unwatch:
-            try store.unwatch(try path(), token: try payload.string(1), connection: connection)
+            try store.unwatch(try watched(), token: try payload.string(1), connection: connection)
             return reply(Self.ok)
         case .resetWatches:
             store.resetWatches(connection: connection)

@@ -17,7 +17,16 @@ public struct XenStoreTree: Hashable, Sendable {
     public struct Change: Hashable, Sendable {
         public var path: XenStorePath
         public var removed: Bool
+        /// Every node the removal deleted: a watch below `path` fires only if its own node was one of them.
+        public var removedPaths: Set<XenStorePath> = []
     }
+
+    /// The special names that xenstored keeps a permission list for (who may watch them). They are not
+    /// nodes: reading or listing them is EINVAL. Until set, the list is dom0's with no access for others.
+    public static let specialNames: Set<String> = ["@introduceDomain", "@releaseDomain"]
+
+    /// DOMID_FIRST_RESERVED: ids from here on (DOMID_SELF, DOMID_IO ...) never name a domain.
+    public static let firstReservedDomain: UInt32 = 0x7FF0
 
     private(set) var nodes: [XenStorePath: Node]
     /// Counts changes; a path's entry in ``changedAt`` is the generation of its last change.
@@ -52,7 +61,10 @@ public struct XenStoreTree: Hashable, Sendable {
     }
 
     public func permissions(_ path: XenStorePath, caller: UInt32) throws(XenStoreError) -> [XenStorePermission] {
-        try readable(path, caller).permissions
+        guard path.isSpecial else { return try readable(path, caller).permissions }
+        let permissions = try special(path).permissions
+        guard permissions.allows(caller, write: false) else { throw .accessDenied }
+        return permissions
     }
 
     /// Writes `value`, creating missing parents with empty values.
@@ -84,25 +96,36 @@ public struct XenStoreTree: Hashable, Sendable {
             return nil
         }
         guard node.permissions.allows(caller, write: true) else { throw .accessDenied }
-        removeSubtree(path)
+        var removed: Set<XenStorePath> = []
+        removeSubtree(path, into: &removed)
         nodes[parent]?.children.removeAll { $0 == path.name }
         touch(parent)
-        return Change(path: path, removed: true)
+        return Change(path: path, removed: true, removedPaths: removed)
     }
 
-    /// Replaces the permission list. Only the owner (or dom0) may, and only dom0 may give the node away.
+    /// Replaces the permission list of a node or a special name. Only the owner (or dom0) may, and only dom0
+    /// may give the node away. The new owner must be able to exist: xenstored answers ENOENT for an owner that
+    /// is no live domain; we do not track live domains, but a reserved id never is one. Watches hear of
+    /// nodes' permission changes, not of special names' (nil), as with xenstored.
     @discardableResult
     public mutating func setPermissions(
         _ path: XenStorePath, _ permissions: [XenStorePermission], caller: UInt32
-    ) throws(XenStoreError) -> Change {
-        guard !path.isSpecial, let node = nodes[path] else { throw path.isSpecial ? .invalid : .noEntry }
+    ) throws(XenStoreError) -> Change? {
         guard let newOwner = permissions.first else { throw .invalid }
+        let node: Node
+        if path.isSpecial {
+            node = try special(path)
+        } else {
+            guard let existing = nodes[path] else { throw .noEntry }
+            node = existing
+        }
         if caller != 0 {
             guard node.permissions.first?.domid == caller, newOwner.domid == caller else { throw .accessDenied }
         }
-        nodes[path]?.permissions = permissions
+        guard newOwner.domid < Self.firstReservedDomain else { throw .noEntry }
+        nodes[path] = Node(value: node.value, permissions: permissions, children: node.children)
         touch(path)
-        return Change(path: path, removed: false)
+        return path.isSpecial ? nil : Change(path: path, removed: false)
     }
 
     /// Two trees are equal when their nodes are: the change bookkeeping is not content.
@@ -114,6 +137,13 @@ public struct XenStoreTree: Hashable, Sendable {
     func lastChange(of path: XenStorePath) -> UInt64 { changedAt[path] ?? 0 }
 
     // MARK: - Private
+
+    /// A special name's entry, which exists (with dom0's default list) before its permissions are first set.
+    /// Other @names are EINVAL (Debian's xenstored 4.17 answers SET_PERMS on them inconsistently, then aborts).
+    private func special(_ path: XenStorePath) throws(XenStoreError) -> Node {
+        guard Self.specialNames.contains(path.string) else { throw .invalid }
+        return nodes[path] ?? Node(value: [], permissions: [XenStorePermission(.none, 0)], children: [])
+    }
 
     private func readable(_ path: XenStorePath, _ caller: UInt32) throws(XenStoreError) -> Node {
         guard !path.isSpecial else { throw .invalid }
@@ -142,10 +172,11 @@ public struct XenStoreTree: Hashable, Sendable {
         touch(path)
     }
 
-    private mutating func removeSubtree(_ path: XenStorePath) {
+    private mutating func removeSubtree(_ path: XenStorePath, into removed: inout Set<XenStorePath>) {
         guard let node = nodes.removeValue(forKey: path) else { return }
+        removed.insert(path)
         touch(path)
-        for child in node.children { removeSubtree(path.child(child)) }
+        for child in node.children { removeSubtree(path.child(child), into: &removed) }
     }
 
     private mutating func touch(_ path: XenStorePath) {
