@@ -67,16 +67,10 @@ struct SplitDriverProcessTests {
 
     /// `vtpm xen front` for `domid`, started from the build directory.
     static func front(_ dom0: Dom0, domid: UInt32) throws -> (Process, String) {
-        let vtpm = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("vtpm").path
-        let candidates = [vtpm] + (ProcessInfo.processInfo.environment["VTPM"].map { [$0] } ?? [])
-        guard let executable = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw XenError(.invalidArgument, "the vtpm executable is not built next to the tests (\(vtpm))")
-        }
         let device = dom0.directory + "/tpm\(domid)"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["xen", "front", "--xenstore-socket", dom0.socket, "--domid", "\(domid)", "--device", device]
+        let process = try Programs.process(
+            Programs.vtpm, ["xen", "front", "--xenstore-socket", dom0.socket, "--domid", "\(domid)", "--device", device],
+            hint: "build with `swift build --build-tests` first")
         process.standardError = FileHandle.nullDevice
         try process.run()
         let deadline = Date().addingTimeInterval(15)

@@ -309,40 +309,7 @@ struct ToolstackTests {
 
 /// The `vtpm` executable built next to this test bundle (or `$VTPM`).
 enum VTPMBinary {
-    struct Result: CustomStringConvertible {
-        let status: Int32
-        let output: String
-        let error: String
-        var description: String { "exit \(status)\nstdout: \(output)\nstderr: \(error)" }
-    }
-
-    struct Missing: Error, CustomStringConvertible {
-        let path: String
-        var description: String { "\(path) does not exist: build with `swift build --build-tests` first" }
-    }
-
-    static var path: String {
-        if let path = ProcessInfo.processInfo.environment["VTPM"] { return path }
-        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("vtpm").path
-    }
-
-    static func run(_ arguments: [String]) throws -> Result {
-        guard FileManager.default.isExecutableFile(atPath: path) else { throw Missing(path: path) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Small outputs: reading one pipe to its end cannot block the tool on the other.
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let error = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
-            error: String(decoding: error, as: UTF8.self))
+    static func run(_ arguments: [String]) throws -> Programs.Result {
+        try Programs.run(Programs.vtpm, arguments, hint: "build with `swift build --build-tests` first")
     }
 }

@@ -46,37 +46,20 @@ struct XenStoreCLITests {
     static func run(
         _ tool: String, _ arguments: [String], socket: String
     ) throws -> (status: Int32, output: String, error: String) {
-        let process = try cliProcess(tool, arguments, socket: socket)
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let error = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (
-            process.terminationStatus, String(decoding: output, as: UTF8.self),
-            String(decoding: error, as: UTF8.self)
-        )
+        let result = try Programs.run(
+            "/usr/bin/xenstore-\(tool)", arguments, environment: environment(socket), hint: hint)
+        return (result.status, result.output, result.error)
     }
 
     /// A `xenstore-<tool>` process set up for `socket`, not started; fails if the tool is not installed.
     static func cliProcess(_ tool: String, _ arguments: [String], socket: String) throws -> Process {
-        let path = "/usr/bin/xenstore-\(tool)"
-        guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw MissingTool(path: path)
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.environment = ["XENSTORED_PATH": socket, "PATH": "/usr/bin:/bin"]
-        return process
+        try Programs.process("/usr/bin/xenstore-\(tool)", arguments, environment: environment(socket), hint: hint)
     }
 
-    struct MissingTool: Error, CustomStringConvertible {
-        let path: String
-        var description: String { "\(path) is not installed (apt-get install xenstore-utils); the test needs it" }
+    private static let hint = "apt-get install xenstore-utils"
+
+    private static func environment(_ socket: String) -> [String: String] {
+        ["XENSTORED_PATH": socket, "PATH": "/usr/bin:/bin"]
     }
 
     static func withXenStore(_ body: (RunningXenStore) async throws -> Void) async throws {

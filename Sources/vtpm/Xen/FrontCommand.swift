@@ -17,8 +17,8 @@ struct XenFrontCommand: ParsableCommand {
             disconnects cleanly (state Closed) and removes PATH.
             """)
 
-    @Option(help: "Unix socket of the xenstored (vtpmd --xen --xenstore-socket).")
-    var xenstoreSocket: String = "./vtpm-state/xenstored.socket"
+    @OptionGroup var xenstore: XenStoreOptions
+    var xenstoreSocket: String { xenstore.xenstoreSocket }
 
     @Option(help: "The hypervisor socket (default: <xenstore-socket>.hypervisor).")
     var hypervisorSocket: String?
@@ -78,7 +78,7 @@ struct XenFrontCommand: ParsableCommand {
             server = TPMDeviceServer(path: device, frontend: frontend, unchecked: unchecked, logger: logger)
             try server.start()
         } catch {
-            throw ValidationError("domain \(domid): \(error)")
+            throw XenCLIError("tpmfront of domain \(domid): \(error)")
         }
         logger.info("tpmfront of domain \(domid) device \(devid): TPM at \(device)\(unchecked ? " (unchecked)" : "")")
         waitForTermination()
