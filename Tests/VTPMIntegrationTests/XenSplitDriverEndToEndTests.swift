@@ -159,7 +159,13 @@ struct XenSplitDriverEndToEndTests {
             try xenstore.write("/local/domain/0/backend/vtpm/12/0/instance", "1")
         }
         #expect(forged?.storeError == .accessDenied, "a guest cannot choose its instance")
-        _ = guest
+
+        // Guest 11's ring page is granted to domain 0 only: domain 12 (this process) cannot map it through
+        // vtpmd's hypervisor, though it knows the reference.
+        let ringRef = try #require(try daemon.read("/local/domain/11/device/vtpm/0/ring-ref").flatMap(UInt32.init))
+        let refused = #expect(throws: XenError.self) { try domain.mapGrant(granter: 11, ref: ringRef, writable: false) }
+        #expect(refused?.code == .permissionDenied)
+        #expect(try guest.tpm2Succeeds("getrandom", ["--hex", "4"]).count == 8, "guest 11 is unaffected")
     }
 
     @Test("detach: the frontend lets go, xenstore is clean; re-attach gives the VM its instance back")

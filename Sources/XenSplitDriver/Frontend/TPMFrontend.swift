@@ -63,14 +63,19 @@ public final class TPMFrontend: Sendable {
     public func start(onLost: @escaping @Sendable (XenError) -> Void) throws(XenError) {
         try xenstore.watch(devicePath, token: "device")
         Thread.detachNewThread { [self] in
-            do throws(XenError) {
-                while !stopping.load(ordering: .acquiring) {
+            while !stopping.load(ordering: .acquiring) {
+                do throws(XenError) {
                     guard try xenstore.nextWatchEvent() != nil else { continue }
                     if stopping.load(ordering: .acquiring) { break }
                     try reconcile()
+                } catch where error.code == .connectionLost {
+                    if !stopping.load(ordering: .acquiring) { onLost(error) }
+                    return
+                } catch {
+                    // A refused read (e.g. a backend directory this domain may not read) or a failed handshake
+                    // step: the next change in xenstore brings another attempt.
+                    logger.warning("vtpm handshake step failed: \(error)", metadata: ["xen.domid": "\(domid)"])
                 }
-            } catch {
-                if !stopping.load(ordering: .acquiring) { onLost(error) }
             }
         }
     }
