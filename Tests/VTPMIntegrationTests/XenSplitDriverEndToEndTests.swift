@@ -165,6 +165,7 @@ struct XenSplitDriverEndToEndTests {
         let ringRef = try #require(try daemon.read("/local/domain/11/device/vtpm/0/ring-ref").flatMap(UInt32.init))
         let refused = #expect(throws: XenError.self) { try domain.mapGrant(granter: 11, ref: ringRef, writable: false) }
         #expect(refused?.code == .permissionDenied)
+        try guest.tpm2Succeeds("startup", ["-c"])
         #expect(try guest.tpm2Succeeds("getrandom", ["--hex", "4"]).count == 8, "guest 11 is unaffected")
     }
 
