@@ -119,14 +119,18 @@ struct FixedPlatform: TPMPlatform {
         #expect(try #require(instance.execute(getRandom)) == ResponseHeader.errorResponse(.failure))
     }
 
-    @Test func routedPacketsCarryTheirInstanceNumber() throws {
+    @Test func routedPacketsCarryTheirInstanceNumberAndAreCounted() throws {
         let manager = InstanceManager(stateDirectory: nil)
         try manager.open(InstanceID(0x0102_0304))
-        let answer = manager.route(packet: [1, 2, 3, 4] + Self.startup)
+        let device = ManagerDevice(manager: manager)
+        let answer = device.handle([1, 2, 3, 4] + Self.startup)
         #expect(answer == [1, 2, 3, 4, 0x80, 0x01, 0, 0, 0, 0x0A, 0, 0, 0, 0])
-        let unknown = manager.route(packet: [0, 0, 0, 9] + Self.startup)
+        let unknown = device.handle([0, 0, 0, 9] + Self.startup)
         #expect(unknown == [0, 0, 0, 9] + ResponseHeader.errorResponse(.failure))
-        #expect(manager.route(packet: [1]) == [0xFF, 0xFF, 0xFF, 0xFF] + ResponseHeader.errorResponse(.failure))
+        #expect(device.handle([1]) == [0xFF, 0xFF, 0xFF, 0xFF] + ResponseHeader.errorResponse(.failure))
+        #expect(device.counters(of: InstanceID(0x0102_0304)) == .init(commands: 1, refused: 0))
+        #expect(device.counters(of: InstanceID(9)) == .init(commands: 0, refused: 1))
+        #expect(device.counters(of: InstanceID(5)) == .init())
     }
 
     @Test func powerControlFollowsTheSimulator() throws {
