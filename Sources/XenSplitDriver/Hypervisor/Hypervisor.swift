@@ -22,9 +22,11 @@ import Glibc
 /// Domain 0 (the backend, toolstack and xenstored) lives in this process and calls these methods directly;
 /// other domains reach them through ``HypervisorServer``.
 public final class Hypervisor: Sendable {
-    /// Frames a domain may own at most, and ports per domain.
-    public static let frameLimit = 1024
-    public static let portLimit = 1024
+    /// Frames a domain may own at most, and ports per domain. Each is a descriptor held in this process (two
+    /// for a port), so the limits keep one guest from exhausting the daemon's descriptors; a vTPM frontend
+    /// needs 11 frames and one port.
+    public static let frameLimit = 128
+    public static let portLimit = 32
 
     struct PortRecord {
         enum Binding { case unbound(remote: DomainID), interdomain(DomainID, EventPort) }
