@@ -82,6 +82,8 @@ static inline int cvtpm_stream_socket(int family) {
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/uio.h>
+#include <fcntl.h>
+#include <poll.h>
 
 // Declared here as well: a module built from system headers without _GNU_SOURCE may lack them.
 #ifndef MFD_CLOEXEC
@@ -89,6 +91,15 @@ static inline int cvtpm_stream_socket(int family) {
 #endif
 #ifndef MSG_CMSG_CLOEXEC
 #define MSG_CMSG_CLOEXEC 0x40000000
+#endif
+#ifndef MFD_ALLOW_SEALING
+#define MFD_ALLOW_SEALING 2U
+#endif
+#ifndef F_ADD_SEALS
+#define F_ADD_SEALS 1033
+#define F_SEAL_SEAL 0x0001
+#define F_SEAL_SHRINK 0x0002
+#define F_SEAL_GROW 0x0004
 #endif
 extern int memfd_create(const char *name, unsigned int flags);
 
@@ -142,11 +153,15 @@ static inline int cvtpm_accept_blocking(int listener) {
     return accept4(listener, 0, 0, SOCK_CLOEXEC);
 }
 
-// A close-on-exec memfd of `size` bytes: one frame of a domain's memory.
+// A close-on-exec memfd of `size` bytes: one frame of a domain's memory. Its size is sealed: a guest holding a
+// descriptor must not be able to shrink the file under another process's mapping (which would raise SIGBUS
+// there on the next access).
 static inline int cvtpm_memfd(const char *name, size_t size) {
-    int fd = memfd_create(name, MFD_CLOEXEC);
+    int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
     if (fd < 0) return -1;
-    if (ftruncate(fd, (off_t)size) != 0) { int saved = errno; close(fd); errno = saved; return -1; }
+    if (ftruncate(fd, (off_t)size) != 0 || fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) != 0) {
+        int saved = errno; close(fd); errno = saved; return -1;
+    }
     return fd;
 }
 
@@ -156,9 +171,20 @@ static inline void *cvtpm_map_shared(int fd, size_t size, int writable) {
     return address == MAP_FAILED ? 0 : address;
 }
 
-// A blocking, close-on-exec eventfd: one side of an event channel.
-static inline int cvtpm_blocking_eventfd(void) {
-    return eventfd(0, EFD_CLOEXEC);
+// A non-blocking, close-on-exec eventfd: one side of an event channel. Non-blocking because the peer holds the
+// same eventfd: it could fill the counter (a blocking write would then never return) or drain it.
+static inline int cvtpm_channel_eventfd(void) {
+    return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+}
+
+// Waits until `first` or `second` (-1: none) is readable, or `timeout_ms` passes (-1: forever). Returns a bit
+// mask (1: first, 2: second), 0 on timeout, -1 on error.
+static inline int cvtpm_wait_readable(int first, int second, int timeout_ms) {
+    struct pollfd fds[2] = { { .fd = first, .events = POLLIN }, { .fd = second, .events = POLLIN } };
+    int ready = poll(fds, second >= 0 ? 2 : 1, timeout_ms);
+    if (ready <= 0) return ready;
+    return ((fds[0].revents & (POLLIN | POLLERR | POLLHUP)) ? 1 : 0) |
+           ((second >= 0 && (fds[1].revents & (POLLIN | POLLERR | POLLHUP))) ? 2 : 0);
 }
 
 // Sequentially consistent accesses to 16- and 32-bit words that another process may change at the same time

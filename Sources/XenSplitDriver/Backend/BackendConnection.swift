@@ -31,7 +31,9 @@ final class BackendConnection: Sendable {
     private let limit: Int
     private let logger: Logger
     private let pages = Mutex<[MappedGrant?]>(Array(repeating: nil, count: TPMIFRing.slotCount))
-    private let stopping = Atomic<Bool>(false)
+    /// Ours alone: the guest holds both halves of the channel's eventfds, so it could swallow or block a wake-up
+    /// sent through them, never this one.
+    private let stopSignal: EventSignal
     private let finished = DispatchSemaphore(value: 0)
     private let counters = Mutex(Statistics())
 
@@ -48,6 +50,7 @@ final class BackendConnection: Sendable {
         self.route = route
         self.limit = limit
         self.logger = logger
+        stopSignal = try EventSignal()
         ring = try domain.mapGrant(granter: frontendDomain, ref: ringRef, writable: true)
         do {
             channel = try domain.bindInterdomain(remote: frontendDomain, port: remotePort)
@@ -61,9 +64,7 @@ final class BackendConnection: Sendable {
 
     func start() {
         Thread.detachNewThread { [self] in
-            while true {
-                channel.wait()
-                if stopping.load(ordering: .acquiring) { break }
+            while channel.wait(orStop: stopSignal) {
                 serveOneRequest()
             }
             finished.signal()
@@ -72,8 +73,7 @@ final class BackendConnection: Sendable {
 
     /// Stops the thread, then unmaps every page and closes the channel.
     func stop() {
-        stopping.store(true, ordering: .releasing)
-        channel.interruptWait()
+        stopSignal.signal()
         finished.wait()
         for mapping in pages.withLock({ $0 }) {
             if let mapping { try? domain.unmap(mapping) }
@@ -121,6 +121,9 @@ final class BackendConnection: Sendable {
 
     private func respond(_ response: [UInt8]) {
         do throws(XenError) {
+            guard response.count <= TPMIFRing.capacity else {
+                throw XenError(.invalidPacket, "a response of \(response.count) bytes does not fit the ring")
+            }
             let count = TPMIFRing.pageCount(response.count)
             var targets: [SharedPage] = []
             for index in 0..<count {
@@ -134,6 +137,9 @@ final class BackendConnection: Sendable {
         }
         channel.notify()
     }
+
+    /// The local port of the bound channel (unbound again once the frontend's domain is destroyed).
+    var localPort: EventPort { channel.port }
 
     /// Slot `index`'s page, mapped through `ref` (again if the frontend changed the slot's grant).
     private func page(_ index: Int, ref: GrantRef) throws(XenError) -> SharedPage {

@@ -249,8 +249,10 @@ public final class TPMBackend: Sendable {
             setState(.initWait, record)
             return
         }
+        // A channel stays bound only while the frontend's domain lives: a restarted guest that happens to offer
+        // the same ring-ref and port is still a new connection.
         if let current = record.connection, current.ringRef == ringRef, current.remotePort == port,
-            current.instance == instance, domain.hypervisor.isRunning(record.frontendDomain)
+            current.instance == instance, domain.hypervisor.isBound(domain.domid, current.localPort)
         {
             setState(.connected, record)
             return

@@ -15,13 +15,21 @@ import Synchronization
 public final class TPMFrontend: Sendable {
     /// How long a request waits for a (re)connection before it fails: the 2006 driver queued for 10 s.
     public static let reconnectWait: Duration = .seconds(10)
+    /// How long a request waits for its response before the connection is started again (TPM_RC_FAILURE to the
+    /// caller). The longest TPM commands (key generation) take seconds, not minutes.
+    public static let responseWait: Int32 = 120_000
 
     struct Link {
         enum Phase: Equatable { case detached, waitingForBackend, connected, closed }
         var phase: Phase = .detached
         var backendPath: String?
         var channel: EventChannel?
+        /// Wakes a request waiting on `channel` when the connection ends: ours alone, unlike the channel's
+        /// eventfds, which the backend holds too.
+        var stop: EventSignal?
         var refs: [GrantRef] = []
+        /// Grants the backend still had mapped when their connection ended; ended before new ones are made.
+        var unended: [GrantRef] = []
         var watchedBackend: String?
     }
 
@@ -83,7 +91,7 @@ public final class TPMFrontend: Sendable {
     /// Ends the connection (state Closed) and stops following xenstore.
     public func stop() {
         stopping.store(true, ordering: .releasing)
-        teardown(writeState: true)
+        teardown(publishing: .closed)
         xenstore.close()
     }
 
@@ -95,21 +103,28 @@ public final class TPMFrontend: Sendable {
             throw XenError(.invalidPacket, "a request of \(request.count) bytes exceeds the ring's \(TPMIFRing.capacity)")
         }
         return try requestLock.withLock { _ throws(XenError) -> [UInt8] in
-            let channel = try connectedChannel()
+            let (channel, stop) = try connectedChannel()
             try TPMIFRing.write(request, ring: ring.page, pages: pages.map(\.page))
             channel.notify()
-            channel.wait()
-            guard link.withLock({ $0.channel === channel && $0.phase == .connected }) else {
-                throw XenError(.notConnected, "the backend disconnected while a request was outstanding")
+            guard channel.wait(orStop: stop, milliseconds: Self.responseWait) else {
+                guard link.withLock({ $0.channel === channel }) else {
+                    throw XenError(.notConnected, "the backend disconnected while a request was outstanding")
+                }
+                logger.warning("no response in \(Self.responseWait / 1000) s; connecting again", metadata: ["xen.domid": "\(domid)"])
+                restart()
+                throw XenError(.timedOut, "the backend did not answer in \(Self.responseWait / 1000) s")
             }
             return try TPMIFRing.read(ring: ring.page) { index, _ throws(XenError) in pages[index].page }
         }
     }
 
-    private func connectedChannel() throws(XenError) -> EventChannel {
+    private func connectedChannel() throws(XenError) -> (EventChannel, EventSignal) {
         let deadline = ContinuousClock.now + Self.reconnectWait
         while true {
-            if let channel = link.withLock({ $0.phase == .connected ? $0.channel : nil }) { return channel }
+            let current = link.withLock { link in
+                link.phase == .connected ? link.channel.flatMap { channel in link.stop.map { (channel, $0) } } : nil
+            }
+            if let current { return current }
             let left = deadline - ContinuousClock.now
             guard left > .zero else {
                 throw XenError(.notConnected, "vtpm device \(devid) of domain \(domid) is not connected to a backend")
@@ -124,89 +139,132 @@ public final class TPMFrontend: Sendable {
         guard let backendPath = try xenstore.read("\(devicePath)/backend"),
             let backendDomain = try xenstore.read("\(devicePath)/backend-id").flatMap(DomainID.init)
         else {
-            if teardown(writeState: false) { logger.info("vtpm device detached") }
+            if teardown(publishing: nil) { logger.info("vtpm device detached") }
             link.withLock { $0.phase = .detached }
             return
         }
         let current = link.withLock { $0 }
         if current.backendPath != backendPath, current.phase != .detached {
-            teardown(writeState: false)
+            teardown(publishing: nil)
+            link.withLock { $0.phase = .detached }
         }
-        if link.withLock({ $0.watchedBackend }) != backendPath {
+        if current.watchedBackend != backendPath {
             try xenstore.watch("\(backendPath)/state", token: "backend")
             link.withLock { $0.watchedBackend = backendPath }
         }
-        let backendState = try xenstore.read("\(backendPath)/state").flatMap(UInt32.init)
-            .flatMap(XenbusState.init(rawValue:))
+        let backendState = try state(of: backendPath)
         switch (link.withLock({ $0.phase }), backendState) {
-        case (.detached, _):
-            try setUp(backendPath: backendPath, backendDomain: backendDomain)
-        case (.closed, .initialising?), (.closed, .initWait?):
-            try setUp(backendPath: backendPath, backendDomain: backendDomain)
+        case (.detached, _), (.closed, .initialising?), (.closed, .initWait?):
+            try setUp(backendPath: backendPath, backendDomain: backendDomain, backendState: backendState)
         case (.waitingForBackend, .connected?):
-            link.withLock { $0.phase = .connected }
-            linkChanged.signal()
-            logger.info("vtpm connected", metadata: ["xen.domid": "\(domid)"])
-        case (.connected, .closing?), (.connected, .closed?):
-            teardown(writeState: true)
+            markConnected(backendPath)
+        case (.waitingForBackend, .closing?), (.waitingForBackend, .closed?), (.connected, .closing?),
+            (.connected, .closed?):
+            teardown(publishing: .closed)
+        case (.connected, .initWait?), (.connected, .initialising?):
+            // The backend let go of us (it restarted its side): offer a new connection.
+            restart()
         default:
             break
         }
     }
 
-    /// Step 4 of the handshake: grant, allocate the channel, publish both in one transaction, Connected.
-    private func setUp(backendPath: String, backendDomain: DomainID) throws(XenError) {
+    /// Step 4 of the handshake: grant, allocate the channel, publish both in one transaction, Connected. We only
+    /// offer to a backend at Initialising or InitWait: one still Connected or Closed (from an earlier frontend
+    /// of this domain) is first sent back to InitWait by our Initialising, so that what it says afterwards is an
+    /// answer to this offer.
+    private func setUp(backendPath: String, backendDomain: DomainID, backendState: XenbusState?) throws(XenError) {
+        guard backendState == nil || backendState == .initialising || backendState == .initWait else {
+            link.withLock { $0.phase = .closed }
+            try publish(.initialising)
+            return
+        }
+        endUnendedGrants()
         var refs: [GrantRef] = []
-        let ringRef = try grants.grantAccess(to: backendDomain, frame: ring.frame)
-        refs.append(ringRef)
-        try ring.page.clear()
-        for (index, page) in pages.enumerated() {
-            let ref = try grants.grantAccess(to: backendDomain, frame: page.frame)
-            refs.append(ref)
-            try TPMIFRing.setSlot(
-                TPMIFSlot(addr: UInt64(page.frame) << 12, ref: ref, remaining: 0), index, in: ring.page)
+        var channel: EventChannel?
+        do throws(XenError) {
+            let ringRef = try grants.grantAccess(to: backendDomain, frame: ring.frame)
+            refs.append(ringRef)
+            try ring.page.clear()
+            for (index, page) in pages.enumerated() {
+                let ref = try grants.grantAccess(to: backendDomain, frame: page.frame)
+                refs.append(ref)
+                try TPMIFRing.setSlot(
+                    TPMIFSlot(addr: UInt64(page.frame) << 12, ref: ref, remaining: 0), index, in: ring.page)
+            }
+            let offered = try domain.allocateUnbound(remote: backendDomain)
+            channel = offered
+            let stop = try EventSignal()
+            link.withLock { link in
+                link.phase = .waitingForBackend
+                link.backendPath = backendPath
+                link.channel = offered
+                link.stop = stop
+                link.refs = refs
+            }
+            try xenstore.transaction { id throws(XenError) in
+                try xenstore.write("\(devicePath)/ring-ref", String(ringRef), transaction: id)
+                try xenstore.write("\(devicePath)/event-channel", String(offered.port), transaction: id)
+                try xenstore.write("\(devicePath)/state", String(XenbusState.connected.rawValue), transaction: id)
+            }
+            logger.debug("vtpm offered ring-ref \(ringRef), port \(offered.port)", metadata: ["xen.domid": "\(domid)"])
+        } catch {
+            // Roll back what was made; the next change in xenstore tries again.
+            if link.withLock({ $0.channel === channel }) {
+                teardown(publishing: nil)
+            } else {
+                if let channel { try? domain.close(channel) }
+                for ref in refs { grants.endAccess(ref) }
+                link.withLock { $0.phase = .closed }
+            }
+            throw error
         }
-        let channel = try domain.allocateUnbound(remote: backendDomain)
-        link.withLock { link in
-            link.phase = .waitingForBackend
-            link.backendPath = backendPath
-            link.channel = channel
-            link.refs = refs
-        }
-        try xenstore.transaction { id throws(XenError) in
-            try xenstore.write("\(devicePath)/ring-ref", String(ringRef), transaction: id)
-            try xenstore.write("\(devicePath)/event-channel", String(channel.port), transaction: id)
-            try xenstore.write("\(devicePath)/state", String(XenbusState.connected.rawValue), transaction: id)
-        }
-        logger.debug("vtpm offered ring-ref \(ringRef), event channel \(channel.port)", metadata: ["xen.domid": "\(domid)"])
-        // The backend may have answered before the watch on its state was set.
-        try reconcileBackendState(backendPath)
+        // The backend may have answered before the watch on its state fired.
+        if try state(of: backendPath) == .connected { markConnected(backendPath) }
     }
 
-    private func reconcileBackendState(_ backendPath: String) throws(XenError) {
-        let state = try xenstore.read("\(backendPath)/state").flatMap(UInt32.init).flatMap(XenbusState.init(rawValue:))
-        if state == .connected, link.withLock({ $0.phase == .waitingForBackend && $0.backendPath == backendPath }) {
-            link.withLock { $0.phase = .connected }
-            linkChanged.signal()
-            logger.info("vtpm connected", metadata: ["xen.domid": "\(domid)"])
+    private func markConnected(_ backendPath: String) {
+        let changed = link.withLock { link -> Bool in
+            guard link.phase == .waitingForBackend, link.backendPath == backendPath else { return false }
+            link.phase = .connected
+            return true
         }
+        guard changed else { return }
+        linkChanged.signal()
+        logger.info("vtpm connected", metadata: ["xen.domid": "\(domid)"])
     }
 
-    /// Ends grants and the channel; with `writeState`, publishes Closed. Returns whether there was a connection.
+    /// Ends the connection and offers a new one: Initialising, then step 4 once the backend is at InitWait.
+    private func restart() {
+        teardown(publishing: .initialising)
+        guard let backendPath = link.withLock({ $0.backendPath }),
+            let state = try? state(of: backendPath), state == .initWait || state == .initialising,
+            let backendDomain = (try? xenstore.read("\(devicePath)/backend-id"))?.flatMap(DomainID.init)
+        else { return }
+        try? setUp(backendPath: backendPath, backendDomain: backendDomain, backendState: state)
+    }
+
+    private func state(of backendPath: String) throws(XenError) -> XenbusState? {
+        try xenstore.read("\(backendPath)/state").flatMap(UInt32.init).flatMap(XenbusState.init(rawValue:))
+    }
+
+    /// Ends grants and the channel and publishes `state` (nil: nothing, the directory may be gone). Returns
+    /// whether there was a connection.
     @discardableResult
-    private func teardown(writeState: Bool) -> Bool {
+    private func teardown(publishing state: XenbusState?) -> Bool {
         let old = link.withLock { link -> Link in
             defer {
                 link.phase = .closed
                 link.channel = nil
+                link.stop = nil
                 link.refs = []
             }
             return link
         }
         guard let channel = old.channel else { return false }
-        channel.interruptWait()
+        old.stop?.signal()
         try? domain.close(channel)
-        if writeState { try? xenstore.write("\(devicePath)/state", String(XenbusState.closed.rawValue)) }
+        if let state { try? publish(state) }
         // The backend unmaps when it sees us go; give it a moment before the grants are ended.
         let deadline = ContinuousClock.now + .seconds(2)
         var pending = old.refs
@@ -215,8 +273,26 @@ public final class TPMFrontend: Sendable {
             if pending.isEmpty || ContinuousClock.now > deadline { break }
             Thread.sleep(forTimeInterval: 0.01)
         }
-        if !pending.isEmpty { logger.warning("grants \(pending) are still mapped by the backend") }
+        if !pending.isEmpty {
+            logger.warning("grants \(pending) are still mapped by the backend; ended later")
+            link.withLock { $0.unended += pending }
+        }
         linkChanged.signal()
         return true
+    }
+
+    /// Writes our `state`, only while the device directory exists (a detach may just have removed it).
+    private func publish(_ state: XenbusState) throws(XenError) {
+        try xenstore.transaction { id throws(XenError) in
+            guard try xenstore.read("\(devicePath)/backend", transaction: id) != nil else { return }
+            try xenstore.write("\(devicePath)/state", String(state.rawValue), transaction: id)
+        }
+    }
+
+    private func endUnendedGrants() {
+        let unended = link.withLock { $0.unended }
+        guard !unended.isEmpty else { return }
+        let still = unended.filter { !grants.endAccess($0) }
+        link.withLock { $0.unended = still }
     }
 }

@@ -29,8 +29,11 @@ public final class EventChannel: Sendable {
     /// Waits at most `milliseconds`; false if nothing came.
     public func wait(milliseconds: Int32) -> Bool { incoming.wait(milliseconds: milliseconds) != nil }
 
-    /// Wakes a thread blocked in ``wait()`` of this process without a notification from the peer (shutdown).
-    public func interruptWait() { incoming.signal() }
+    /// Waits for the peer or for `stop` (a signal of this process's own, which the peer cannot touch), at most
+    /// `milliseconds` (-1: no limit); true only for the peer's notification.
+    public func wait(orStop stop: EventSignal, milliseconds: Int32 = -1) -> Bool {
+        incoming.wait(orStop: stop, milliseconds: milliseconds)
+    }
 }
 
 /// A foreign page mapped through a grant.

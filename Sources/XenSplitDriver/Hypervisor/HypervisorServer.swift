@@ -75,9 +75,10 @@ public final class HypervisorServer: Sendable {
                 logger.debug("domain released", metadata: ["xen.domid": "\(domain)"])
             }
         }
-        while let request = try? connection.receive(capacity: HypervisorProtocol.requestSize).bytes,
-            request.count == HypervisorProtocol.requestSize
-        {
+        while let (request, passed) = try? connection.receive(capacity: HypervisorProtocol.requestSize) {
+            // No request carries descriptors; any a guest sends along are closed, or they would pile up here.
+            for descriptor in passed { close(descriptor) }
+            guard request.count == HypervisorProtocol.requestSize else { return }
             let reply: (values: [UInt32], descriptors: [Int32])
             do throws(XenError) {
                 reply = try answer(request, domain: &domain)

@@ -18,6 +18,7 @@ public final class ManagerSocketServer: Sendable {
     public let socketPath: String
     private let logger: Logger
     private let listener = Mutex<UnixSocket?>(nil)
+    private let clients = Mutex<[ObjectIdentifier: UnixSocket]>([:])
 
     public init(device: ManagerDevice, socketPath: String, logger: Logger) {
         self.device = device
@@ -35,7 +36,11 @@ public final class ManagerSocketServer: Sendable {
         listener.withLock { $0 = socket }
         Thread.detachNewThread { [self] in
             while let client = socket.accept() {
-                Thread.detachNewThread { [self] in serve(client) }
+                clients.withLock { $0[ObjectIdentifier(client)] = client }
+                Thread.detachNewThread { [self] in
+                    serve(client)
+                    clients.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(client)) }
+                }
             }
         }
         logger.info("vtpm manager endpoint listening", metadata: ["socket": "\(socketPath)"])
@@ -43,14 +48,15 @@ public final class ManagerSocketServer: Sendable {
 
     public func stop() {
         listener.withLock { $0?.shutdown() }
+        for client in clients.withLock({ Array($0.values) }) { client.shutdown() }
         unlink(socketPath)
     }
 
     private func serve(_ client: UnixSocket) {
-        defer { client.close() }
-        while let packet = try? client.receive(capacity: ManagerDevice.prefixSize + TPMIFRing.capacity).bytes,
+        while let (packet, passed) = try? client.receive(capacity: ManagerDevice.prefixSize + TPMIFRing.capacity),
             !packet.isEmpty
         {
+            for descriptor in passed { close(descriptor) }
             let reply = ManagerControl.isControl(packet) ? ManagerControl.answer(packet, device: device) : device.handle(packet)
             guard (try? client.send(reply)) != nil else { return }
         }

@@ -9,6 +9,10 @@ import Glibc
 /// One eventfd: the wake-up half of an event channel. Whoever holds it may `signal`; the port's owner `wait`s.
 /// Passing the descriptor to another process (SCM_RIGHTS) is what makes a notification cross processes.
 ///
+/// The eventfd is non-blocking, because the other side holds the very same eventfd: it could fill the counter
+/// (a blocking `write` would then never return) or consume events (a `read` after `poll` would block). Waiting
+/// is therefore `poll` plus a non-blocking `read`, and a full counter counts as "already pending".
+///
 /// Unsafe pointers appear only as the address of a local 8-byte counter handed to read(2)/write(2) with its
 /// exact size.
 public final class EventSignal: @unchecked Sendable {
@@ -16,7 +20,7 @@ public final class EventSignal: @unchecked Sendable {
 
     /// A new eventfd.
     public init() throws(XenError) {
-        descriptor = cvtpm_blocking_eventfd()
+        descriptor = cvtpm_channel_eventfd()
         guard descriptor >= 0 else { throw XenError(.systemCall, "eventfd failed", errno: errno) }
     }
 
@@ -32,7 +36,7 @@ public final class EventSignal: @unchecked Sendable {
         return copy
     }
 
-    /// Adds one pending event and wakes a waiter.
+    /// Adds one pending event and wakes a waiter (a full counter already wakes it).
     public func signal() {
         var one: UInt64 = 1
         while write(descriptor, &one, 8) < 0, errno == EINTR {}
@@ -41,26 +45,46 @@ public final class EventSignal: @unchecked Sendable {
     /// Blocks until at least one event is pending, consumes them all and returns how many there were.
     @discardableResult
     public func wait() -> UInt64 {
-        var count: UInt64 = 0
-        while read(descriptor, &count, 8) < 0 {
-            guard errno == EINTR else { return 0 }
-        }
-        return count
-    }
-
-    /// Like ``wait()``, giving up after `milliseconds` (nil: no pending event by then).
-    public func wait(milliseconds: Int32) -> UInt64? {
-        var request = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
         while true {
-            let ready = poll(&request, 1, milliseconds)
-            if ready < 0, errno == EINTR { continue }
-            guard ready > 0 else { return nil }
-            return wait()
+            if let count = take() { return count }
+            guard cvtpm_wait_readable(descriptor, -1, -1) >= 0 || errno == EINTR else { return 0 }
         }
     }
 
-    /// Consumes pending events without blocking (events sent before a channel was bound are dropped, as Xen does).
-    public func drain() {
-        _ = wait(milliseconds: 0)
+    /// Like ``wait()``, giving up after `milliseconds` (nil: no event by then).
+    public func wait(milliseconds: Int32) -> UInt64? {
+        if let count = take() { return count }
+        let ready = cvtpm_wait_readable(descriptor, -1, milliseconds)
+        guard ready > 0 else { return nil }
+        return take()
+    }
+
+    /// Waits for an event here or for `stop`, at most `milliseconds` (-1: no limit). True if an event here was
+    /// consumed; false if `stop` was signalled (its event is left pending) or the time ran out.
+    public func wait(orStop stop: EventSignal, milliseconds: Int32 = -1) -> Bool {
+        let deadline = milliseconds < 0 ? nil : ContinuousClock.now + .milliseconds(Int(milliseconds))
+        while true {
+            if take() != nil { return true }
+            var left: Int32 = -1
+            if let deadline {
+                let remaining = ContinuousClock.now.duration(to: deadline)
+                guard remaining > .zero else { return false }
+                left = Int32(clamping: remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000 + 1)
+            }
+            let ready = cvtpm_wait_readable(descriptor, stop.descriptor, left)
+            if ready > 0, ready & 2 != 0 { return false }
+        }
+    }
+
+    /// Consumes pending events without blocking.
+    public func drain() { _ = take() }
+
+    /// The pending count, consumed; nil if none is pending.
+    private func take() -> UInt64? {
+        var count: UInt64 = 0
+        while true {
+            if read(descriptor, &count, 8) == 8 { return count }
+            guard errno == EINTR else { return nil }
+        }
     }
 }

@@ -5,28 +5,33 @@ import Testing
 import VTPMManager
 import XenSplitDriver
 
-/// A child process whose standard output and error are collected, stopped with a signal.
+/// A child process whose standard output and error go to a log file, stopped with a signal.
 final class ChildProcess {
     private let process = Process()
-    private let output: ReadBuffer
+    let logFile: URL
 
-    init(_ executable: String, _ arguments: [String]) throws {
+    init(_ executable: String, _ arguments: [String], logFile: URL) throws {
+        self.logFile = logFile
+        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: logFile)
+        try handle.seekToEnd()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        let pipe = Pipe()
-        process.standardError = pipe
-        process.standardOutput = pipe
-        output = ReadBuffer(pipe.fileHandleForReading)
+        process.standardError = handle
+        process.standardOutput = handle
         try process.run()
     }
 
     var isRunning: Bool { process.isRunning }
 
+    /// Everything it printed so far (also while it runs).
+    var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+
     /// Sends `signal` (if still running), waits, and returns the exit status and everything it printed.
     func stop(signal: Int32) -> (status: Int32, log: String) {
         if process.isRunning { kill(process.processIdentifier, signal) }
         process.waitUntilExit()
-        return (process.terminationStatus, output.string())
+        return (process.terminationStatus, log)
     }
 }
 
@@ -38,7 +43,6 @@ final class XenDaemon {
     var managerSocket: String { ManagerSocketServer.defaultSocketPath(forXenStore: xenstoreSocket) }
     let extraArguments: [String]
     private var process: ChildProcess?
-    private(set) var log = ""
 
     static var vtpm: String {
         URL(fileURLWithPath: VTPMDaemon.executable).deletingLastPathComponent().appendingPathComponent("vtpm").path
@@ -58,7 +62,7 @@ final class XenDaemon {
             [
                 "--state-dir", stateDirectory.path, "--xen", "--xenstore-socket", xenstoreSocket,
                 "--mssim-port", "0", "--swtpm-port", "0", "--log-level", "debug",
-            ] + extraArguments)
+            ] + extraArguments, logFile: directory.appendingPathComponent("vtpmd.log"))
         self.process = process
         let deadline = Date().addingTimeInterval(20)
         while !FileManager.default.fileExists(atPath: managerSocket), Date() < deadline, process.isRunning {
@@ -74,11 +78,13 @@ final class XenDaemon {
 
     @discardableResult
     func stop(signal: Int32 = SIGTERM) -> Int32 {
-        guard let (status, output) = process?.stop(signal: signal) else { return 0 }
-        log += output
+        guard let (status, _) = process?.stop(signal: signal) else { return 0 }
         process = nil
         return status
     }
+
+    /// Everything vtpmd printed, over all its runs.
+    var log: String { (try? String(contentsOf: directory.appendingPathComponent("vtpmd.log"), encoding: .utf8)) ?? "" }
 
     deinit {
         stop()
@@ -136,7 +142,6 @@ final class GuestFrontend {
     let devicePath: String
     let unchecked: Bool
     private var process: ChildProcess?
-    private(set) var log = ""
 
     /// The TCTI tpm2-tools use for this guest's TPM.
     var tcti: String { "cmd:socat - UNIX-CONNECT:\(devicePath)" }
@@ -157,7 +162,7 @@ final class GuestFrontend {
             [
                 "xen", "front", "--xenstore-socket", daemon.xenstoreSocket, "--domid", String(domid), "--devid",
                 String(devid), "--device", devicePath, "--log-level", "debug",
-            ] + (unchecked ? ["--unchecked"] : []))
+            ] + (unchecked ? ["--unchecked"] : []), logFile: URL(fileURLWithPath: devicePath + ".log"))
         guard try daemon.waitFor(daemon.backendPath(domid, devid: devid) + "/state", "4"),
             FileManager.default.fileExists(atPath: devicePath)
         else {
@@ -170,11 +175,13 @@ final class GuestFrontend {
 
     @discardableResult
     func stop(signal: Int32 = SIGTERM) -> Int32 {
-        guard let (status, output) = process?.stop(signal: signal) else { return 0 }
-        log += output
+        guard let (status, _) = process?.stop(signal: signal) else { return 0 }
         process = nil
         return status
     }
+
+    /// Everything this guest's frontends printed.
+    var log: String { (try? String(contentsOf: URL(fileURLWithPath: devicePath + ".log"), encoding: .utf8)) ?? "" }
 
     deinit { stop(signal: SIGKILL) }
 
