@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 
 import Logging
+import NIOCore
 import ServiceLifecycle
+import Synchronization
 import SystemPackage
 import VTPMManager
 
@@ -39,13 +41,21 @@ public struct XenService: Service {
         let hypervisor = try Hypervisor()
         let xenstoreServer = xenstore.server
         let builderLogger = Logger(label: "vtpm.hypervisor")
+        // A guest's xenstore connection ends with its domain, so that a process that let its domain go cannot
+        // go on speaking as that domain.
+        let guestConnections = Mutex<[DomainID: any Channel]>([:])
+        hypervisor.observeDomains { domid, alive in
+            guard !alive, let channel = guestConnections.withLock({ $0.removeValue(forKey: domid) }) else { return }
+            channel.close(promise: nil)
+        }
         self.hypervisor = HypervisorServer(
             hypervisor: hypervisor, socketPath: paths.hypervisorSocket,
             introduce: { domid in
                 // A socketpair instead of Xen's shared xenstore page: xenstored holds one end as the domain.
                 do {
                     let (guestEnd, storeEnd) = try UnixSocket.pair(kind: .stream)
-                    try xenstoreServer.adopt(descriptor: storeEnd.release(), domid: domid)
+                    let channel = try xenstoreServer.adopt(descriptor: storeEnd.release(), domid: domid)
+                    guestConnections.withLock { $0[domid] = channel }
                     return guestEnd.release()
                 } catch {
                     builderLogger.error("no xenstore connection for domain \(domid): \(error)")

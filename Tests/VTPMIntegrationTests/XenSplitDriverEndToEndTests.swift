@@ -146,7 +146,6 @@ struct XenSplitDriverEndToEndTests {
         // This test process now claims domain 12 itself, as a second guest would.
         let domain = try HypervisorClient(
             socketPath: HypervisorServer.defaultSocketPath(forXenStore: daemon.xenstoreSocket), domid: 12)
-        defer { domain.disconnect() }
         let own = try #require(domain.takeXenStoreConnection())
         let xenstore = try XenStoreClient(connection: own)
         defer { xenstore.close() }
@@ -167,6 +166,20 @@ struct XenSplitDriverEndToEndTests {
         #expect(refused?.code == .permissionDenied)
         try guest.tpm2Succeeds("startup", ["-c"])
         #expect(try guest.tpm2Succeeds("getrandom", ["--hex", "4"]).count == 8, "guest 11 is unaffected")
+
+        // When the domain ends, so does its xenstore connection: nobody speaks as domain 12 any more.
+        domain.disconnect()
+        let deadline = Date().addingTimeInterval(10)
+        var ended = false
+        while !ended, Date() < deadline {
+            do {
+                _ = try xenstore.read("device/vtpm/0/state")
+                Thread.sleep(forTimeInterval: 0.02)
+            } catch {
+                ended = error.code == .connectionLost
+            }
+        }
+        #expect(ended, "the guest's xenstore connection closed with its domain")
     }
 
     @Test("detach: the frontend lets go, xenstore is clean; re-attach gives the VM its instance back")

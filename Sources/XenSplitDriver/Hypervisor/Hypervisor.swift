@@ -27,6 +27,12 @@ public final class Hypervisor: Sendable {
     /// needs 11 frames and one port.
     public static let frameLimit = 128
     public static let portLimit = 32
+    /// Grant mappings a guest may hold at once (Xen's maptrack limit). Domain 0, which serves every guest,
+    /// has no port or mapping limit.
+    public static let mappingLimit = 64
+    /// Attempts to lock a grant entry whose flags keep changing under us before the map fails (Xen gives up
+    /// the same way, "unstable").
+    static let lockAttempts = 8
 
     struct PortRecord {
         enum Binding { case unbound(remote: DomainID), interdomain(DomainID, EventPort) }
@@ -86,15 +92,23 @@ public final class Hypervisor: Sendable {
             close(descriptor)
             throw error
         }
+        let handedOut: Int32
+        do throws(XenError) {
+            handedOut = try duplicate(descriptor)
+        } catch {
+            close(descriptor)
+            throw error
+        }
         try state.withLock { (state: inout State) throws(XenError) in
             guard state.domains[id] == nil else {
                 close(descriptor)
+                close(handedOut)
                 throw XenError(.domainBusy, "domain \(id) is already running")
             }
             state.domains[id] = DomainRecord(grantTableDescriptor: descriptor, grantTable: page)
         }
         notifyObservers(id, alive: true)
-        return try duplicate(descriptor)
+        return handedOut
     }
 
     /// Destroys domain `id`: its ports close (their peers become unbound), its grants and the mappings it held
@@ -107,7 +121,14 @@ public final class Hypervisor: Sendable {
                     state.domains[remote]?.ports[remotePort]?.binding = .unbound(remote: id)
                 }
             }
+            let held = state.mappings.values.filter { $0.mapper == id && $0.granter != id }
             state.mappings = state.mappings.filter { $0.value.mapper != id && $0.value.granter != id }
+            // A dead mapper's pages are no longer in use: the granters may end those grants again.
+            for mapping in held {
+                if let table = state.domains[mapping.granter]?.grantTable {
+                    releaseLock(table, ref: mapping.ref, granter: mapping.granter, state: state)
+                }
+            }
             for descriptor in domain.frames.values { close(descriptor) }
             close(domain.grantTableDescriptor)
             return true
@@ -161,9 +182,17 @@ public final class Hypervisor: Sendable {
                 throw XenError(.badDomain, "domain \(granter) is not running")
             }
             guard ref < GrantEntry.perPage else { throw XenError(.badGrant, "grant \(ref) is out of range") }
+            guard mapper == 0 || state.mappings.values.count(where: { $0.mapper == mapper }) < Self.mappingLimit else {
+                throw XenError(.noSpace, "domain \(mapper) holds \(Self.mappingLimit) grant mappings already")
+            }
             let table = domain.grantTable
             let lock = writable ? GrantEntry.reading | GrantEntry.writing : GrantEntry.reading
+            var attempts = 0
             while true {
+                attempts += 1
+                guard attempts <= Self.lockAttempts else {
+                    throw XenError(.badGrant, "domain \(granter) grant \(ref) keeps changing")
+                }
                 let flags = table.atomicLoad16(at: GrantEntry.flagsOffset(ref))
                 guard flags & GrantEntry.typeMask == GrantEntry.permitAccess else {
                     throw XenError(.badGrant, "domain \(granter) grant \(ref) grants nothing")
@@ -214,7 +243,7 @@ public final class Hypervisor: Sendable {
         let remaining = state.mappings.values.filter { $0.granter == granter && $0.ref == ref }
         var keep: UInt16 = remaining.isEmpty ? 0 : GrantEntry.reading
         if remaining.contains(where: \.writable) { keep |= GrantEntry.writing }
-        while true {
+        for _ in 0..<Self.lockAttempts {
             let flags = table.atomicLoad16(at: GrantEntry.flagsOffset(ref))
             let updated = flags & ~(GrantEntry.reading | GrantEntry.writing) | keep
             if (try? table.compareExchange16(at: GrantEntry.flagsOffset(ref), expected: flags, desired: updated))
@@ -237,8 +266,16 @@ public final class Hypervisor: Sendable {
         return try state.withLock { (state: inout State) throws(XenError) in
             guard state.domains[domain] != nil else { throw XenError(.badDomain, "no domain \(domain)") }
             let port = try freePort(in: domain, state)
+            let wait = try own.duplicateDescriptor()
+            let notify: Int32
+            do throws(XenError) {
+                notify = try peer.duplicateDescriptor()
+            } catch {
+                close(wait)
+                throw error
+            }
             state.domains[domain]?.ports[port] = PortRecord(binding: .unbound(remote: remote), own: own, peer: peer)
-            return (port, try own.duplicateDescriptor(), try peer.duplicateDescriptor())
+            return (port, wait, notify)
         }
     }
 
@@ -255,12 +292,20 @@ public final class Hypervisor: Sendable {
                 throw XenError(.badPort, "domain \(remote) port \(remotePort) is not offered to domain \(domain)")
             }
             let port = try freePort(in: domain, state)
+            let wait = try offered.peer.duplicateDescriptor()
+            let notify: Int32
+            do throws(XenError) {
+                notify = try offered.own.duplicateDescriptor()
+            } catch {
+                close(wait)
+                throw error
+            }
             // Notifications sent before the bind are dropped, as Xen drops sends on an unbound port.
             offered.peer.drain()
             state.domains[domain]?.ports[port] = PortRecord(
                 binding: .interdomain(remote, remotePort), own: offered.peer, peer: offered.own)
             state.domains[remote]?.ports[remotePort]?.binding = .interdomain(domain, port)
-            return (port, try offered.peer.duplicateDescriptor(), try offered.own.duplicateDescriptor())
+            return (port, wait, notify)
         }
     }
 
@@ -300,7 +345,8 @@ public final class Hypervisor: Sendable {
 
     private func freePort(in domain: DomainID, _ state: State) throws(XenError) -> EventPort {
         let used = state.domains[domain]?.ports ?? [:]
-        guard let port = (1...EventPort(Self.portLimit)).first(where: { used[$0] == nil }) else {
+        let limit = domain == 0 ? EventPort.max - 1 : EventPort(Self.portLimit)
+        guard let port = (1...limit).first(where: { used[$0] == nil }) else {
             throw XenError(.noSpace, "domain \(domain) has no free event-channel port")
         }
         return port

@@ -29,7 +29,9 @@ public final class UnixSocket: @unchecked Sendable {
     /// Takes ownership of a connected socket's descriptor (one received from another process).
     public convenience init(adopting descriptor: Int32) { self.init(descriptor: descriptor) }
 
-    deinit { close() }
+    deinit {
+        if descriptor >= 0 { Glibc.close(descriptor) }
+    }
 
     /// Connects to the socket at `path`.
     public static func connect(to path: String, kind: Kind) throws(XenError) -> UnixSocket {
@@ -87,11 +89,10 @@ public final class UnixSocket: @unchecked Sendable {
         return descriptor
     }
 
-    /// Closes the descriptor (idempotent).
+    /// Ends the connection now (the peer sees end of stream, blocked calls here return). The descriptor itself is
+    /// closed when this object goes away, so no other thread can ever use a number the kernel has reused.
     public func close() {
-        guard descriptor >= 0 else { return }
-        Glibc.close(descriptor)
-        descriptor = -1
+        shutdown()
     }
 
     /// Wakes any thread blocked in accept/receive on this socket (they then see end of stream).

@@ -54,11 +54,12 @@ public final class XenStoreServer: Sendable {
     /// Serves one more connection, already open on `descriptor` (a socketpair end), as domain `domid`: the
     /// hypervisor's domain builder introduces each guest this way, so the guest's requests carry its own domain's
     /// permissions and relative paths, as a guest's xenstore ring does in Xen.
-    public func adopt(descriptor: Int32, domid: UInt32) throws {
+    @discardableResult
+    public func adopt(descriptor: Int32, domid: UInt32) throws -> any Channel {
         let store = self.store
         let logger = self.logger
         let connections = self.connections
-        _ = try ClientBootstrap(group: group)
+        return try ClientBootstrap(group: group)
             .channelInitializer { channel in
                 connections.add(channel)
                 return channel.eventLoop.makeCompletedFuture {
