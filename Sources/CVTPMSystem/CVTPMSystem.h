@@ -156,6 +156,8 @@ static inline int cvtpm_accept_blocking(int listener) {
 // A close-on-exec memfd of `size` bytes: one frame of a domain's memory. Its size is sealed: a guest holding a
 // descriptor must not be able to shrink the file under another process's mapping (which would raise SIGBUS
 // there on the next access).
+extern int pipe2(int fds[2], int flags);
+
 static inline int cvtpm_memfd(const char *name, size_t size) {
     int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
     if (fd < 0) return -1;
@@ -171,10 +173,20 @@ static inline void *cvtpm_map_shared(int fd, size_t size, int writable) {
     return address == MAP_FAILED ? 0 : address;
 }
 
-// A non-blocking, close-on-exec eventfd: one side of an event channel. Non-blocking because the peer holds the
-// same eventfd: it could fill the counter (a blocking write would then never return) or drain it.
+// A non-blocking, close-on-exec eventfd for wake-ups within one process.
 static inline int cvtpm_channel_eventfd(void) {
     return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+}
+
+// A close-on-exec pipe whose write end is non-blocking (a full pipe means a wake-up is pending already) and
+// whose read end blocks: one direction of an event channel. fds[0] reads, fds[1] writes.
+static inline int cvtpm_channel_pipe(int fds[2]) {
+    if (pipe2(fds, O_CLOEXEC) != 0) return -1;
+    int flags = fcntl(fds[1], F_GETFL);
+    if (flags < 0 || fcntl(fds[1], F_SETFL, flags | O_NONBLOCK) != 0) {
+        int saved = errno; close(fds[0]); close(fds[1]); errno = saved; return -1;
+    }
+    return 0;
 }
 
 // Waits until `first` or `second` (-1: none) is readable, or `timeout_ms` passes (-1: forever). Returns a bit

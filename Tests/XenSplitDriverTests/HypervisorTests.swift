@@ -113,6 +113,31 @@ struct HypervisorTests {
         backend.disconnect()
     }
 
+    @Test("a guest that fills its pipe and makes its ends blocking cannot block the other side's notify")
+    func notifyNeverBlocks() throws {
+        let hv = try Running()
+        let guest = try hv.domain(1)
+        let backend = try hv.domain(2)
+        let offered = try guest.allocateUnbound(remote: 2)
+        let bound = try backend.bindInterdomain(remote: 1, port: offered.port)
+        // The guest fills the pipe that wakes it, then clears O_NONBLOCK on every end it holds.
+        var byte: UInt8 = 7
+        while write(offered.selfWake.descriptor, &byte, 1) == 1 {}
+        for descriptor in [offered.incoming.descriptor, offered.outgoing.descriptor, offered.selfWake.descriptor] {
+            _ = fcntl(descriptor, F_SETFL, 0)
+        }
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            bound.notify()
+            bound.interruptWait()
+            done.signal()
+        }
+        #expect(done.wait(timeout: .now() + 5) == .success, "the backend's writes returned at once")
+        #expect(bound.wait(milliseconds: 1000), "its own wake-up still arrives")
+        guest.disconnect()
+        backend.disconnect()
+    }
+
     @Test("one process per domain; a closed connection destroys the domain and fires its observers")
     func domainLifetime() throws {
         let hv = try Running()

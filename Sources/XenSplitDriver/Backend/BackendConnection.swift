@@ -31,9 +31,7 @@ final class BackendConnection: Sendable {
     private let limit: Int
     private let logger: Logger
     private let pages = Mutex<[MappedGrant?]>(Array(repeating: nil, count: TPMIFRing.slotCount))
-    /// Ours alone: the guest holds both halves of the channel's eventfds, so it could swallow or block a wake-up
-    /// sent through them, never this one.
-    private let stopSignal: EventSignal
+    private let stopping = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
     private let counters = Mutex(Statistics())
 
@@ -50,7 +48,6 @@ final class BackendConnection: Sendable {
         self.route = route
         self.limit = limit
         self.logger = logger
-        stopSignal = try EventSignal()
         ring = try domain.mapGrant(granter: frontendDomain, ref: ringRef, writable: true)
         do {
             channel = try domain.bindInterdomain(remote: frontendDomain, port: remotePort)
@@ -64,7 +61,9 @@ final class BackendConnection: Sendable {
 
     func start() {
         Thread.detachNewThread { [self] in
-            while channel.wait(orStop: stopSignal) {
+            while true {
+                channel.wait()
+                if stopping.load(ordering: .acquiring) { break }
                 serveOneRequest()
             }
             finished.signal()
@@ -73,7 +72,9 @@ final class BackendConnection: Sendable {
 
     /// Stops the thread, then unmaps every page and closes the channel.
     func stop() {
-        stopSignal.signal()
+        stopping.store(true, ordering: .releasing)
+        // Our own write end of our own pipe: nothing the guest does can keep this wake-up from arriving.
+        channel.interruptWait()
         finished.wait()
         for mapping in pages.withLock({ $0 }) {
             if let mapping { try? domain.unmap(mapping) }

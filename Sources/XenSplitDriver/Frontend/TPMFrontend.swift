@@ -24,9 +24,6 @@ public final class TPMFrontend: Sendable {
         var phase: Phase = .detached
         var backendPath: String?
         var channel: EventChannel?
-        /// Wakes a request waiting on `channel` when the connection ends: ours alone, unlike the channel's
-        /// eventfds, which the backend holds too.
-        var stop: EventSignal?
         var refs: [GrantRef] = []
         /// Grants the backend still had mapped when their connection ended; ended before new ones are made.
         var unended: [GrantRef] = []
@@ -103,28 +100,26 @@ public final class TPMFrontend: Sendable {
             throw XenError(.invalidPacket, "a request of \(request.count) bytes exceeds the ring's \(TPMIFRing.capacity)")
         }
         return try requestLock.withLock { _ throws(XenError) -> [UInt8] in
-            let (channel, stop) = try connectedChannel()
+            let channel = try connectedChannel()
             try TPMIFRing.write(request, ring: ring.page, pages: pages.map(\.page))
             channel.notify()
-            guard channel.wait(orStop: stop, milliseconds: Self.responseWait) else {
-                guard link.withLock({ $0.channel === channel }) else {
-                    throw XenError(.notConnected, "the backend disconnected while a request was outstanding")
-                }
+            guard channel.wait(milliseconds: Self.responseWait) else {
                 logger.warning("no response in \(Self.responseWait / 1000) s; connecting again", metadata: ["xen.domid": "\(domid)"])
                 restart()
                 throw XenError(.timedOut, "the backend did not answer in \(Self.responseWait / 1000) s")
+            }
+            // Woken by a teardown rather than by the backend: the connection ended under the request.
+            guard link.withLock({ $0.channel === channel && $0.phase == .connected }) else {
+                throw XenError(.notConnected, "the backend disconnected while a request was outstanding")
             }
             return try TPMIFRing.read(ring: ring.page) { index, _ throws(XenError) in pages[index].page }
         }
     }
 
-    private func connectedChannel() throws(XenError) -> (EventChannel, EventSignal) {
+    private func connectedChannel() throws(XenError) -> EventChannel {
         let deadline = ContinuousClock.now + Self.reconnectWait
         while true {
-            let current = link.withLock { link in
-                link.phase == .connected ? link.channel.flatMap { channel in link.stop.map { (channel, $0) } } : nil
-            }
-            if let current { return current }
+            if let channel = link.withLock({ $0.phase == .connected ? $0.channel : nil }) { return channel }
             let left = deadline - ContinuousClock.now
             guard left > .zero else {
                 throw XenError(.notConnected, "vtpm device \(devid) of domain \(domid) is not connected to a backend")
@@ -194,12 +189,10 @@ public final class TPMFrontend: Sendable {
             }
             let offered = try domain.allocateUnbound(remote: backendDomain)
             channel = offered
-            let stop = try EventSignal()
             link.withLock { link in
                 link.phase = .waitingForBackend
                 link.backendPath = backendPath
                 link.channel = offered
-                link.stop = stop
                 link.refs = refs
             }
             try xenstore.transaction { id throws(XenError) in
@@ -256,13 +249,12 @@ public final class TPMFrontend: Sendable {
             defer {
                 link.phase = .closed
                 link.channel = nil
-                link.stop = nil
                 link.refs = []
             }
             return link
         }
         guard let channel = old.channel else { return false }
-        old.stop?.signal()
+        channel.interruptWait()
         try? domain.close(channel)
         if let state { try? publish(state) }
         // The backend unmaps when it sees us go; give it a moment before the grants are ended.

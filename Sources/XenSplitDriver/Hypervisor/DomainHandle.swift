@@ -6,34 +6,33 @@ import Synchronization
 import Glibc
 #endif
 
-/// One end of a bound (or offered) event channel, as its domain holds it.
+/// One end of a bound (or offered) event channel, as its domain holds it: the read end of the pipe that wakes
+/// this port, a write end of the peer's pipe, and a write end of its own pipe to wake itself (``EventPipe``).
 public final class EventChannel: Sendable {
     public let port: EventPort
-    /// Woken by the peer's notifications.
-    let incoming: EventSignal
-    /// Wakes the peer.
-    let outgoing: EventSignal
+    let incoming: EventPipeEnd
+    let outgoing: EventPipeEnd
+    let selfWake: EventPipeEnd
 
-    init(port: EventPort, wait: Int32, notify: Int32) {
+    init(port: EventPort, descriptors: [Int32]) {
         self.port = port
-        incoming = EventSignal(adopting: wait)
-        outgoing = EventSignal(adopting: notify)
+        incoming = EventPipeEnd(adopting: descriptors[0])
+        outgoing = EventPipeEnd(adopting: descriptors[1])
+        selfWake = EventPipeEnd(adopting: descriptors[2])
     }
 
-    /// EVTCHNOP_send from this end: one eventfd write, straight to the peer.
-    public func notify() { outgoing.signal() }
+    /// EVTCHNOP_send from this end: one write, straight to the peer's pipe.
+    public func notify() { outgoing.ring() }
 
-    /// Blocks until the peer notifies.
+    /// Blocks until the peer notifies (or ``interruptWait()``): one read.
     public func wait() { incoming.wait() }
 
     /// Waits at most `milliseconds`; false if nothing came.
-    public func wait(milliseconds: Int32) -> Bool { incoming.wait(milliseconds: milliseconds) != nil }
+    public func wait(milliseconds: Int32) -> Bool { incoming.wait(milliseconds: milliseconds) }
 
-    /// Waits for the peer or for `stop` (a signal of this process's own, which the peer cannot touch), at most
-    /// `milliseconds` (-1: no limit); true only for the peer's notification.
-    public func wait(orStop stop: EventSignal, milliseconds: Int32 = -1) -> Bool {
-        incoming.wait(orStop: stop, milliseconds: milliseconds)
-    }
+    /// Wakes a thread of this process blocked in ``wait()`` without a notification from the peer; it checks
+    /// why it woke (shutdown, a connection that ended).
+    public func interruptWait() { selfWake.ring() }
 }
 
 /// A foreign page mapped through a grant.
@@ -80,13 +79,13 @@ public final class LocalDomain: DomainHandle {
     }
 
     public func allocateUnbound(remote: DomainID) throws(XenError) -> EventChannel {
-        let (port, wait, notify) = try hypervisor.allocateUnbound(domid, remote: remote)
-        return EventChannel(port: port, wait: wait, notify: notify)
+        let (port, descriptors) = try hypervisor.allocateUnbound(domid, remote: remote)
+        return EventChannel(port: port, descriptors: descriptors)
     }
 
     public func bindInterdomain(remote: DomainID, port: EventPort) throws(XenError) -> EventChannel {
-        let (local, wait, notify) = try hypervisor.bindInterdomain(domid, remote: remote, remotePort: port)
-        return EventChannel(port: local, wait: wait, notify: notify)
+        let (local, descriptors) = try hypervisor.bindInterdomain(domid, remote: remote, remotePort: port)
+        return EventChannel(port: local, descriptors: descriptors)
     }
 
     public func close(_ channel: EventChannel) throws(XenError) {

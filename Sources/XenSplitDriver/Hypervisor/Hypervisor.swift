@@ -37,10 +37,10 @@ public final class Hypervisor: Sendable {
     struct PortRecord {
         enum Binding { case unbound(remote: DomainID), interdomain(DomainID, EventPort) }
         var binding: Binding
-        /// Woken when the peer notifies this port.
-        let own: EventSignal
-        /// Notifying from this port wakes this one (the peer's own signal once bound).
-        let peer: EventSignal
+        /// The pipe that wakes this port.
+        let own: EventPipe
+        /// The pipe that wakes the peer (made with the offer, so the binder's port takes it over).
+        let peer: EventPipe
     }
 
     struct DomainRecord {
@@ -256,33 +256,36 @@ public final class Hypervisor: Sendable {
 
     // MARK: - Event channels
 
-    /// EVTCHNOP_alloc_unbound: a port of `domain` that `remote` may bind. Returns the port and two descriptors
-    /// the caller owns: the eventfd to wait on and the one that notifies the peer.
+    /// EVTCHNOP_alloc_unbound: a port of `domain` that `remote` may bind. Returns the port and three descriptors
+    /// the caller owns (``EventChannel``): the read end it waits on, a write end of the peer's pipe, and a write
+    /// end of its own pipe to wake itself.
     public func allocateUnbound(
         _ domain: DomainID, remote: DomainID
-    ) throws(XenError) -> (port: EventPort, wait: Int32, notify: Int32) {
-        let own = try EventSignal()
-        let peer = try EventSignal()
+    ) throws(XenError) -> (port: EventPort, descriptors: [Int32]) {
+        let own = try EventPipe()
+        let peer = try EventPipe()
+        let descriptors = try Self.endsForPort(waitingOn: own, notifying: peer)
         return try state.withLock { (state: inout State) throws(XenError) in
-            guard state.domains[domain] != nil else { throw XenError(.badDomain, "no domain \(domain)") }
-            let port = try freePort(in: domain, state)
-            let wait = try own.duplicateDescriptor()
-            let notify: Int32
+            guard state.domains[domain] != nil else {
+                for descriptor in descriptors { close(descriptor) }
+                throw XenError(.badDomain, "no domain \(domain)")
+            }
+            let port: EventPort
             do throws(XenError) {
-                notify = try peer.duplicateDescriptor()
+                port = try freePort(in: domain, state)
             } catch {
-                close(wait)
+                for descriptor in descriptors { close(descriptor) }
                 throw error
             }
             state.domains[domain]?.ports[port] = PortRecord(binding: .unbound(remote: remote), own: own, peer: peer)
-            return (port, wait, notify)
+            return (port, descriptors)
         }
     }
 
     /// EVTCHNOP_bind_interdomain: binds a new port of `domain` to `remote`'s unbound port offered to `domain`.
     public func bindInterdomain(
         _ domain: DomainID, remote: DomainID, remotePort: EventPort
-    ) throws(XenError) -> (port: EventPort, wait: Int32, notify: Int32) {
+    ) throws(XenError) -> (port: EventPort, descriptors: [Int32]) {
         try state.withLock { (state: inout State) throws(XenError) in
             guard state.domains[domain] != nil else { throw XenError(.badDomain, "no domain \(domain)") }
             guard let offered = state.domains[remote]?.ports[remotePort] else {
@@ -292,21 +295,28 @@ public final class Hypervisor: Sendable {
                 throw XenError(.badPort, "domain \(remote) port \(remotePort) is not offered to domain \(domain)")
             }
             let port = try freePort(in: domain, state)
-            let wait = try offered.peer.duplicateDescriptor()
-            let notify: Int32
-            do throws(XenError) {
-                notify = try offered.own.duplicateDescriptor()
-            } catch {
-                close(wait)
-                throw error
-            }
+            let descriptors = try Self.endsForPort(waitingOn: offered.peer, notifying: offered.own)
             // Notifications sent before the bind are dropped, as Xen drops sends on an unbound port.
             offered.peer.drain()
             state.domains[domain]?.ports[port] = PortRecord(
                 binding: .interdomain(remote, remotePort), own: offered.peer, peer: offered.own)
             state.domains[remote]?.ports[remotePort]?.binding = .interdomain(domain, port)
-            return (port, wait, notify)
+            return (port, descriptors)
         }
+    }
+
+    /// A port's three descriptors: the read end of `own`, a writer of `peer`, a writer of `own`.
+    private static func endsForPort(waitingOn own: EventPipe, notifying peer: EventPipe) throws(XenError) -> [Int32] {
+        var descriptors: [Int32] = []
+        do throws(XenError) {
+            descriptors.append(try own.duplicateReader())
+            descriptors.append(try peer.openWriter())
+            descriptors.append(try own.openWriter())
+        } catch {
+            for descriptor in descriptors { close(descriptor) }
+            throw error
+        }
+        return descriptors
     }
 
     /// EVTCHNOP_close: the peer's port becomes unbound again.
@@ -323,14 +333,14 @@ public final class Hypervisor: Sendable {
 
     /// EVTCHNOP_send: wakes the bound peer; a send on an unbound port is dropped (as in Xen).
     public func notify(_ domain: DomainID, _ port: EventPort) throws(XenError) {
-        let peer = try state.withLock { (state: inout State) throws(XenError) -> EventSignal? in
+        let peer = try state.withLock { (state: inout State) throws(XenError) -> EventPipe? in
             guard let record = state.domains[domain]?.ports[port] else {
                 throw XenError(.badPort, "domain \(domain) has no port \(port)")
             }
             guard case .interdomain = record.binding else { return nil }
             return record.peer
         }
-        peer?.signal()
+        peer?.writer.ring()
     }
 
     /// Whether `domain`'s `port` is bound to a peer now.

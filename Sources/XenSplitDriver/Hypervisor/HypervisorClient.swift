@@ -125,10 +125,10 @@ public final class HypervisorClient: DomainHandle {
     }
 
     private func channel(_ port: EventPort, _ descriptors: [Int32]) throws(XenError) -> EventChannel {
-        guard descriptors.count == 2 else {
+        guard descriptors.count == 3 else {
             for descriptor in descriptors { Glibc.close(descriptor) }
-            throw XenError(.protocolViolation, "the hypervisor sent \(descriptors.count) event descriptors, not 2")
+            throw XenError(.protocolViolation, "the hypervisor sent \(descriptors.count) event descriptors, not 3")
         }
-        return EventChannel(port: port, wait: descriptors[0], notify: descriptors[1])
+        return EventChannel(port: port, descriptors: descriptors)
     }
 }

@@ -14,9 +14,9 @@ enum HypervisorProtocol {
         case hello = 1
         /// () → frame; page descriptor.
         case allocateFrame = 2
-        /// (remote domid) → port; wait and notify eventfds.
+        /// (remote domid) → port; the port's wait, notify and self-wake descriptors (``EventChannel``).
         case allocateUnbound = 3
-        /// (remote domid, remote port) → port; wait and notify eventfds.
+        /// (remote domid, remote port) → port; wait, notify and self-wake descriptors.
         case bindInterdomain = 4
         /// (port)
         case closePort = 5

@@ -116,11 +116,11 @@ public final class HypervisorServer: Sendable {
             let (frame, descriptor) = try hypervisor.allocateFrame(current)
             return ([frame, 0, 0], [descriptor])
         case .allocateUnbound:
-            let (port, wait, notify) = try hypervisor.allocateUnbound(current, remote: word(1))
-            return ([port, 0, 0], [wait, notify])
+            let (port, descriptors) = try hypervisor.allocateUnbound(current, remote: word(1))
+            return ([port, 0, 0], descriptors)
         case .bindInterdomain:
-            let (port, wait, notify) = try hypervisor.bindInterdomain(current, remote: word(1), remotePort: word(2))
-            return ([port, 0, 0], [wait, notify])
+            let (port, descriptors) = try hypervisor.bindInterdomain(current, remote: word(1), remotePort: word(2))
+            return ([port, 0, 0], descriptors)
         case .closePort:
             try hypervisor.closePort(current, word(1))
             return ([0, 0, 0], [])

@@ -6,12 +6,10 @@ import CVTPMSystem
 import Glibc
 #endif
 
-/// One eventfd: the wake-up half of an event channel. Whoever holds it may `signal`; the port's owner `wait`s.
-/// Passing the descriptor to another process (SCM_RIGHTS) is what makes a notification cross processes.
+/// One eventfd, for wake-ups inside this process (a control thread, a client's reader). Event channels between
+/// domains use ``EventPipe`` instead, whose ends cannot be shared in a way another process could abuse.
 ///
-/// The eventfd is non-blocking, because the other side holds the very same eventfd: it could fill the counter
-/// (a blocking `write` would then never return) or consume events (a `read` after `poll` would block). Waiting
-/// is therefore `poll` plus a non-blocking `read`, and a full counter counts as "already pending".
+/// Non-blocking: waiting is `poll` plus a `read`, and a full counter counts as "already pending".
 ///
 /// Unsafe pointers appear only as the address of a local 8-byte counter handed to read(2)/write(2) with its
 /// exact size.
@@ -57,23 +55,6 @@ public final class EventSignal: @unchecked Sendable {
         let ready = cvtpm_wait_readable(descriptor, -1, milliseconds)
         guard ready > 0 else { return nil }
         return take()
-    }
-
-    /// Waits for an event here or for `stop`, at most `milliseconds` (-1: no limit). True if an event here was
-    /// consumed; false if `stop` was signalled (its event is left pending) or the time ran out.
-    public func wait(orStop stop: EventSignal, milliseconds: Int32 = -1) -> Bool {
-        let deadline = milliseconds < 0 ? nil : ContinuousClock.now + .milliseconds(Int(milliseconds))
-        while true {
-            if take() != nil { return true }
-            var left: Int32 = -1
-            if let deadline {
-                let remaining = ContinuousClock.now.duration(to: deadline)
-                guard remaining > .zero else { return false }
-                left = Int32(clamping: remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000 + 1)
-            }
-            let ready = cvtpm_wait_readable(descriptor, stop.descriptor, left)
-            if ready > 0, ready & 2 != 0 { return false }
-        }
     }
 
     /// Consumes pending events without blocking.
