@@ -205,4 +205,19 @@ struct XenSplitDriverEndToEndTests {
         #expect(try daemon.waitFor(daemon.backendPath(13) + "/state", "4"), "the running frontend connects again")
         #expect(try guest.tpm2Succeeds("pcrread", ["sha256:16"]) == extended, "the same TPM, PCRs and all")
     }
+
+    @Test("online 0 closes both ends; online 1 again and the same frontend reconnects")
+    func onlineToggle() throws {
+        let daemon = try XenDaemon()
+        try daemon.attach(domid: 14, name: "toggler")
+        let guest = try GuestFrontend(daemon, domid: 14)
+        try guest.tpm2Succeeds("startup", ["-c"])
+        let be = daemon.backendPath(14)
+        #expect(try daemon.xenstore("write", [be + "/online", "0"]).succeeded)
+        #expect(try daemon.waitFor(be + "/state", "6"), "the backend closes")
+        #expect(try daemon.waitFor("/local/domain/14/device/vtpm/0/state", "6"), "the frontend lets go")
+        #expect(try daemon.xenstore("write", [be + "/online", "1"]).succeeded)
+        #expect(try daemon.waitFor(be + "/state", "4"), "connected again")
+        #expect(try guest.tpm2Succeeds("getrandom", ["--hex", "4"]).count == 8)
+    }
 }

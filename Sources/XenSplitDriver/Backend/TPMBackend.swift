@@ -186,10 +186,9 @@ public final class TPMBackend: Sendable {
         case .closing:
             disconnect(record)
             setState(.closing, record)
-        case .closed:
-            disconnect(record)
-            setState(.closed, record)
         default:
+            // Initialising, or Closed: the device stays for the next frontend (a restarted guest, or this one
+            // again after `online` went 0 and back to 1), so the backend waits at InitWait.
             disconnect(record)
             setState(.initWait, record)
         }
