@@ -21,8 +21,7 @@ public final class TPMDeviceServer: Sendable {
     public let unchecked: Bool
     private let frontend: TPMFrontend
     private let logger: Logger
-    private let listener = Mutex<UnixSocket?>(nil)
-    private let clients = Mutex<[ObjectIdentifier: UnixSocket]>([:])
+    private let server = Mutex<ConnectionThreads?>(nil)
 
     public init(path: String, frontend: TPMFrontend, unchecked: Bool = false, logger: Logger) {
         self.path = path
@@ -33,24 +32,13 @@ public final class TPMDeviceServer: Sendable {
 
     /// Binds the socket (mode 0666: any local user of the guest may use its TPM, as with /dev/tpmrm0's group).
     public func start() throws(XenError) {
-        let socket = try UnixSocket.listen(at: path, kind: .stream, mode: 0o666)
-        listener.withLock { $0 = socket }
-        Thread.detachNewThread { [self] in
-            while let client = socket.accept() {
-                clients.withLock { $0[ObjectIdentifier(client)] = client }
-                Thread.detachNewThread { [self] in
-                    serve(client)
-                    clients.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(client)) }
-                    client.close()
-                }
-            }
-        }
+        let threads = try ConnectionThreads(path: path, kind: .stream, mode: 0o666)
+        server.withLock { $0 = threads }
+        threads.start { [self] client in serve(client) }
     }
 
     public func stop() {
-        listener.withLock { $0?.shutdown() }
-        for client in clients.withLock({ Array($0.values) }) { client.shutdown() }
-        unlink(path)
+        server.withLock { $0 }?.stop()
     }
 
     private func serve(_ client: UnixSocket) {

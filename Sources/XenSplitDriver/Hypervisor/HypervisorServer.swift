@@ -17,8 +17,7 @@ public final class HypervisorServer: Sendable {
     public let hypervisor: Hypervisor
     public let socketPath: String
     private let logger: Logger
-    private let listener = Mutex<UnixSocket?>(nil)
-    private let connections = Mutex<[ObjectIdentifier: UnixSocket]>([:])
+    private let server = Mutex<ConnectionThreads?>(nil)
 
     /// The domain builder's part at a guest's creation: returns a connection to xenstored on which the guest is
     /// known as its domain (the role of the xenstore page and event channel a builder introduces in Xen), or nil.
@@ -40,31 +39,14 @@ public final class HypervisorServer: Sendable {
     }
 
     public func start() throws(XenError) {
-        let socket = try UnixSocket.listen(at: socketPath, kind: .seqpacket)
-        listener.withLock { $0 = socket }
-        Thread.detachNewThread { [self] in acceptLoop(socket) }
+        let threads = try ConnectionThreads(path: socketPath, kind: .seqpacket)
+        server.withLock { $0 = threads }
+        threads.start { [self] connection in serve(connection) }
         logger.info("hypervisor listening", metadata: ["socket": "\(socketPath)"])
     }
 
     public func stop() {
-        let socket = listener.withLock { listener in
-            defer { listener = nil }
-            return listener
-        }
-        socket?.shutdown()
-        for connection in connections.withLock({ Array($0.values) }) { connection.shutdown() }
-        unlink(socketPath)
-    }
-
-    private func acceptLoop(_ socket: UnixSocket) {
-        while let connection = socket.accept() {
-            connections.withLock { $0[ObjectIdentifier(connection)] = connection }
-            Thread.detachNewThread { [self] in
-                serve(connection)
-                connections.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(connection)) }
-            }
-        }
-        socket.close()
+        server.withLock { $0 }?.stop()
     }
 
     private func serve(_ connection: UnixSocket) {

@@ -17,8 +17,7 @@ public final class ManagerSocketServer: Sendable {
     public let device: ManagerDevice
     public let socketPath: String
     private let logger: Logger
-    private let listener = Mutex<UnixSocket?>(nil)
-    private let clients = Mutex<[ObjectIdentifier: UnixSocket]>([:])
+    private let server = Mutex<ConnectionThreads?>(nil)
 
     public init(device: ManagerDevice, socketPath: String, logger: Logger) {
         self.device = device
@@ -32,24 +31,14 @@ public final class ManagerSocketServer: Sendable {
     }
 
     public func start() throws(XenError) {
-        let socket = try UnixSocket.listen(at: socketPath, kind: .seqpacket)
-        listener.withLock { $0 = socket }
-        Thread.detachNewThread { [self] in
-            while let client = socket.accept() {
-                clients.withLock { $0[ObjectIdentifier(client)] = client }
-                Thread.detachNewThread { [self] in
-                    serve(client)
-                    clients.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(client)) }
-                }
-            }
-        }
+        let threads = try ConnectionThreads(path: socketPath, kind: .seqpacket)
+        server.withLock { $0 = threads }
+        threads.start { [self] client in serve(client) }
         logger.info("vtpm manager endpoint listening", metadata: ["socket": "\(socketPath)"])
     }
 
     public func stop() {
-        listener.withLock { $0?.shutdown() }
-        for client in clients.withLock({ Array($0.values) }) { client.shutdown() }
-        unlink(socketPath)
+        server.withLock { $0 }?.stop()
     }
 
     private func serve(_ client: UnixSocket) {
