@@ -48,8 +48,10 @@ struct XenSplitDriverEndToEndTests {
             ("size field larger than the packet", [0x80, 0x01, 0, 0, 0, 0x10, 0, 0, 0x01, 0x7B, 0, 8], commandSize),
             ("size field smaller than the packet", [0x80, 0x01, 0, 0, 0, 0x0A, 0, 0, 0x01, 0x7B, 0, 8], commandSize),
             ("oversize", [0x80, 0x01, 0, 0, 0x14, 0x00] + [UInt8](repeating: 0, count: 5114), commandSize),
-            ("TPM 1.2 garbage", [0x00, 0xC1, 0xFF, 0xFF, 0xFF, 0xFF, 1, 2, 3, 4, 5],
-             [0x00, 0xC4, 0, 0, 0, 0x0A, 0, 0, 0, 0x09]),
+            (
+                "TPM 1.2 garbage", [0x00, 0xC1, 0xFF, 0xFF, 0xFF, 0xFF, 1, 2, 3, 4, 5],
+                [0x00, 0xC4, 0, 0, 0, 0x0A, 0, 0, 0, 0x09]
+            ),
             ("garbage", [0x13, 0x37, 0x42], [0x00, 0x3A, 0, 0, 0, 0x0A, 0, 0, 0, 0x09]),
         ]
         for (name, packet, expected) in cases {
@@ -82,7 +84,8 @@ struct XenSplitDriverEndToEndTests {
         let instance = try daemon.attach(domid: 6, name: "big")
         let guest = try GuestFrontend(daemon, domid: 6)
         let size = 3 * 4096 + 100
-        let command: [UInt8] = [0x80, 0x01] + withUnsafeBytes(of: UInt32(size).bigEndian) { Array($0) }
+        let command: [UInt8] =
+            [0x80, 0x01] + withUnsafeBytes(of: UInt32(size).bigEndian) { Array($0) }
             + [0, 0, 0x01, 0x7B] + [UInt8](repeating: 0x5A, count: size - 10)
         let answer = try guest.exchange(command)
         #expect(answer == [0x80, 0x01, 0, 0, 0, 0x0A, 0, 0, 0x01, 0x42])

@@ -14,9 +14,10 @@ struct HypervisorTests {
         let server: HypervisorServer
 
         init() throws {
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-                "vtpm-hv-\(UUID().uuidString.prefix(8))"
-            ).path
+            directory =
+                FileManager.default.temporaryDirectory.appendingPathComponent(
+                    "vtpm-hv-\(UUID().uuidString.prefix(8))"
+                ).path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             server = HypervisorServer(
                 hypervisor: try Hypervisor(), socketPath: directory + "/hv", logger: Logger(label: "test.hv"))

@@ -21,9 +21,10 @@ struct SplitDriverProcessTests {
         var socket: String { xenstore.socketPath }
 
         init(route: @escaping TPMBackend.Route) async throws {
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-                "vtpm-split-\(UUID().uuidString.prefix(8))"
-            ).path
+            directory =
+                FileManager.default.temporaryDirectory.appendingPathComponent(
+                    "vtpm-split-\(UUID().uuidString.prefix(8))"
+                ).path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             xenstore = XenStoreServer(
                 store: XenStore(), socketPath: directory + "/xs", group: .singletonMultiThreadedEventLoopGroup,
@@ -69,12 +70,14 @@ struct SplitDriverProcessTests {
     static func front(_ dom0: Dom0, domid: UInt32) throws -> (Process, String) {
         let device = dom0.directory + "/tpm\(domid)"
         let process = try Programs.process(
-            Programs.vtpm, ["xen", "front", "--xenstore-socket", dom0.socket, "--domid", "\(domid)", "--device", device],
+            Programs.vtpm,
+            ["xen", "front", "--xenstore-socket", dom0.socket, "--domid", "\(domid)", "--device", device],
             hint: "build with `swift build --build-tests` first")
         process.standardError = FileHandle.nullDevice
         try process.run()
         let deadline = Date().addingTimeInterval(15)
-        while dom0.state("/local/domain/0/backend/vtpm/\(domid)/0/state") != "4" || !FileManager.default.fileExists(atPath: device),
+        while dom0.state("/local/domain/0/backend/vtpm/\(domid)/0/state") != "4"
+            || !FileManager.default.fileExists(atPath: device),
             Date() < deadline
         {
             Thread.sleep(forTimeInterval: 0.02)
@@ -101,7 +104,8 @@ struct SplitDriverProcessTests {
         #expect(dom0.state("/local/domain/0/backend/vtpm/3/0/state") == "4")
         let size = 3 * 4096 + 77
         let payload = (0..<(size - 10)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
-        let request = [0x80, 0x01] + withUnsafeBytes(of: UInt32(size).bigEndian) { Array($0) } + [0, 0, 0x01, 0x7B]
+        let request =
+            [0x80, 0x01] + withUnsafeBytes(of: UInt32(size).bigEndian) { Array($0) } + [0, 0, 0x01, 0x7B]
             + payload
         let client = try UnixSocket.connect(to: device, kind: .stream)
         defer { client.close() }
@@ -128,7 +132,9 @@ struct SplitDriverProcessTests {
         kill(first.processIdentifier, SIGKILL)
         first.waitUntilExit()
         let deadline = Date().addingTimeInterval(10)
-        while dom0.backend.status.first?.connected == true, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        while dom0.backend.status.first?.connected == true, Date() < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
         #expect(dom0.backend.status.first?.connected == false, "@releaseDomain ended the connection")
         #expect(dom0.state("/local/domain/0/backend/vtpm/4/0/state") == "2")
         let (second, device) = try Self.front(dom0, domid: 4)

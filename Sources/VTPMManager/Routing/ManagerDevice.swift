@@ -39,7 +39,9 @@ public final class ManagerDevice: Sendable {
         let id = InstanceID(packet[0..<4].reduce(0) { $0 << 8 | UInt32($1) })
         let response = manager.instance(id)?.execute(Array(packet[Self.prefixSize...]))
         counters.withLock { counters in
-            if response == nil { counters[id, default: Counters()].refused += 1 } else {
+            if response == nil {
+                counters[id, default: Counters()].refused += 1
+            } else {
                 counters[id, default: Counters()].commands += 1
             }
         }

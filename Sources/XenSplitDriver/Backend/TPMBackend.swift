@@ -86,7 +86,8 @@ public final class TPMBackend: Sendable {
         connection.withLock { $0 = id }
         do {
             _ = try store.watch(try XenStorePath(root), token: "vtpm-backend", connection: id, relativeTo: nil)
-            _ = try store.watch(try XenStorePath("@releaseDomain"), token: "vtpm-release", connection: id, relativeTo: nil)
+            _ = try store.watch(
+                try XenStorePath("@releaseDomain"), token: "vtpm-release", connection: id, relativeTo: nil)
         } catch {
             throw XenError(.xenstore, "cannot watch \(root): \(error.name)", storeError: error)
         }
@@ -162,7 +163,8 @@ public final class TPMBackend: Sendable {
     }
 
     private func reconcileDevice(_ path: String, devid: String, _ devices: inout [String: DeviceRecord]) {
-        guard let frontendPath = read("\(path)/frontend"), let frontendDomain = read("\(path)/frontend-id").flatMap(DomainID.init)
+        guard let frontendPath = read("\(path)/frontend"),
+            let frontendDomain = read("\(path)/frontend-id").flatMap(DomainID.init)
         else { return }
         let record =
             devices[path]
@@ -267,7 +269,8 @@ public final class TPMBackend: Sendable {
                 domain: domain, frontendDomain: record.frontendDomain, ringRef: ringRef, remotePort: port,
                 instance: instance, route: route, limit: requestLimit, logger: logger)
         } catch {
-            let failure = "cannot connect to domain \(record.frontendDomain) (ring-ref \(ringRef), port \(port)): \(error)"
+            let failure =
+                "cannot connect to domain \(record.frontendDomain) (ring-ref \(ringRef), port \(port)): \(error)"
             if record.lastFailure != failure { logger.warning("\(failure)") }
             record.lastFailure = failure
             setState(.initWait, record)
@@ -321,14 +324,17 @@ public final class TPMBackend: Sendable {
     /// remove it at any moment, and a plain write would create it again (Linux's xenbus_switch_state checks the
     /// same way).
     private func write(_ record: DeviceRecord, _ values: KeyValuePairs<String, String>) {
-        guard let id = connection.withLock({ $0 }), let directory = try? XenStorePath(record.backendPath) else { return }
+        guard let id = connection.withLock({ $0 }), let directory = try? XenStorePath(record.backendPath) else {
+            return
+        }
         for _ in 0..<5 {
             do throws(XenStoreError) {
                 let transaction = try store.startTransaction(connection: id, caller: domain.domid)
                 do throws(XenStoreError) {
                     _ = try store.read(directory, caller: domain.domid, transaction: transaction)
                     for (key, value) in values {
-                        try store.write(directory.child(key), Array(value.utf8), caller: domain.domid, transaction: transaction)
+                        try store.write(
+                            directory.child(key), Array(value.utf8), caller: domain.domid, transaction: transaction)
                     }
                 } catch {
                     try? store.endTransaction(transaction, connection: id, commit: false)

@@ -45,7 +45,8 @@ public final class TPMFrontend: Sendable {
     private let stopping = Atomic<Bool>(false)
 
     /// Allocates the ring page and one data page per slot in `domain`'s memory.
-    public init(xenstore: XenStoreClient, domain: any DomainHandle, devid: UInt32 = 0, logger: Logger) throws(XenError) {
+    public init(xenstore: XenStoreClient, domain: any DomainHandle, devid: UInt32 = 0, logger: Logger) throws(XenError)
+    {
         self.domid = domain.domid
         self.devid = devid
         self.devicePath = "/local/domain/\(domain.domid)/device/vtpm/\(devid)"
@@ -73,7 +74,7 @@ public final class TPMFrontend: Sendable {
                     guard try xenstore.nextWatchEvent() != nil else { continue }
                     if stopping.load(ordering: .acquiring) { break }
                     try reconcile()
-                } catch where error.code == .connectionLost {
+                } catch  where error.code == .connectionLost {
                     if !stopping.load(ordering: .acquiring) { onLost(error) }
                     return
                 } catch {
@@ -97,14 +98,17 @@ public final class TPMFrontend: Sendable {
     /// Sends one request and returns the backend's answer. Waits up to ``reconnectWait`` for a connection.
     public func transmit(_ request: [UInt8]) throws(XenError) -> [UInt8] {
         guard request.count <= TPMIFRing.capacity else {
-            throw XenError(.invalidPacket, "a request of \(request.count) bytes exceeds the ring's \(TPMIFRing.capacity)")
+            throw XenError(
+                .invalidPacket, "a request of \(request.count) bytes exceeds the ring's \(TPMIFRing.capacity)")
         }
         return try requestLock.withLock { _ throws(XenError) -> [UInt8] in
             let channel = try connectedChannel()
             try TPMIFRing.write(request, ring: ring.page, pages: pages.map(\.page))
             channel.notify()
             guard channel.wait(milliseconds: Self.responseWait) else {
-                logger.warning("no response in \(Self.responseWait / 1000) s; connecting again", metadata: ["xen.domid": "\(domid)"])
+                logger.warning(
+                    "no response in \(Self.responseWait / 1000) s; connecting again",
+                    metadata: ["xen.domid": "\(domid)"])
                 restart()
                 throw XenError(.timedOut, "the backend did not answer in \(Self.responseWait / 1000) s")
             }

@@ -93,7 +93,8 @@ public final class LocalDomain: DomainHandle {
     }
 
     public func mapGrant(granter: DomainID, ref: GrantRef, writable: Bool) throws(XenError) -> MappedGrant {
-        let (handle, descriptor) = try hypervisor.mapGrant(mapper: domid, granter: granter, ref: ref, writable: writable)
+        let (handle, descriptor) = try hypervisor.mapGrant(
+            mapper: domid, granter: granter, ref: ref, writable: writable)
         defer { Glibc.close(descriptor) }
         do {
             let page = try SharedPage(mapping: descriptor, writable: writable)

@@ -14,7 +14,8 @@ public final class GrantTableWriter: Sendable {
     public init(table: SharedPage) { self.table = table }
 
     /// Grants `domid` access to `frame`; returns the reference to publish (e.g. as `ring-ref`).
-    public func grantAccess(to domid: DomainID, frame: FrameNumber, readOnly: Bool = false) throws(XenError) -> GrantRef {
+    public func grantAccess(to domid: DomainID, frame: FrameNumber, readOnly: Bool = false) throws(XenError) -> GrantRef
+    {
         let ref = try used.withLock { (used: inout Set<GrantRef>) throws(XenError) -> GrantRef in
             guard
                 let free = (Self.reservedEntries..<GrantRef(GrantEntry.perPage)).first(where: { !used.contains($0) })
@@ -25,7 +26,8 @@ public final class GrantTableWriter: Sendable {
         // The hypervisor reads domid and frame after it has seen the flags, so they are written first.
         try table.storeLittleEndian(UInt16(truncatingIfNeeded: domid), at: GrantEntry.domidOffset(ref))
         try table.storeLittleEndian(frame, at: GrantEntry.frameOffset(ref))
-        try table.atomicStore16(GrantEntry.permitAccess | (readOnly ? GrantEntry.readOnly : 0), at: GrantEntry.flagsOffset(ref))
+        try table.atomicStore16(
+            GrantEntry.permitAccess | (readOnly ? GrantEntry.readOnly : 0), at: GrantEntry.flagsOffset(ref))
         return ref
     }
 

@@ -203,7 +203,8 @@ public final class Hypervisor: Sendable {
                 guard !writable || flags & GrantEntry.readOnly == 0 else {
                     throw XenError(.permissionDenied, "domain \(granter) grant \(ref) is read-only")
                 }
-                if try table.compareExchange16(at: GrantEntry.flagsOffset(ref), expected: flags, desired: flags | lock) {
+                if try table.compareExchange16(at: GrantEntry.flagsOffset(ref), expected: flags, desired: flags | lock)
+                {
                     break
                 }
             }

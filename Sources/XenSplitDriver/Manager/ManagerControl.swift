@@ -28,13 +28,16 @@ public enum ManagerControl {
     /// Decodes a counters reply; nil if it is not one or reports a failure.
     public static func counters(fromReply reply: [UInt8]) -> ManagerDevice.Counters? {
         guard reply.count == 30, integer(reply, 10, UInt32.self) == success else { return nil }
-        return ManagerDevice.Counters(commands: integer(reply, 14, UInt64.self), refused: integer(reply, 22, UInt64.self))
+        return ManagerDevice.Counters(
+            commands: integer(reply, 14, UInt64.self), refused: integer(reply, 22, UInt64.self))
     }
 
     /// Answers a control message.
     static func answer(_ packet: [UInt8], device: ManagerDevice) -> [UInt8] {
         let ordinal = packet.count >= 14 ? integer(packet, 10, UInt32.self) : 0
-        guard ordinal == countersOrdinal else { return reply(status: packet.count >= 14 ? unsupported : invalidRequest) }
+        guard ordinal == countersOrdinal else {
+            return reply(status: packet.count >= 14 ? unsupported : invalidRequest)
+        }
         guard packet.count == 18 else { return reply(status: invalidRequest) }
         let counters = device.counters(of: InstanceID(integer(packet, 14, UInt32.self)))
         return reply(status: success, output: bytes(counters.commands) + bytes(counters.refused))

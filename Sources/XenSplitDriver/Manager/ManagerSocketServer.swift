@@ -46,7 +46,8 @@ public final class ManagerSocketServer: Sendable {
             !packet.isEmpty
         {
             for descriptor in passed { close(descriptor) }
-            let reply = ManagerControl.isControl(packet) ? ManagerControl.answer(packet, device: device) : device.handle(packet)
+            let reply =
+                ManagerControl.isControl(packet) ? ManagerControl.answer(packet, device: device) : device.handle(packet)
             guard (try? client.send(reply)) != nil else { return }
         }
     }

@@ -140,7 +140,8 @@ public final class UnixSocket: @unchecked Sendable {
             while true {
                 let received = withUnsafeMutableBytes(of: &fds) { out in
                     cvtpm_receive_with_fds(
-                        descriptor, buffer.baseAddress, buffer.count, out.baseAddress?.assumingMemoryBound(to: Int32.self),
+                        descriptor, buffer.baseAddress, buffer.count,
+                        out.baseAddress?.assumingMemoryBound(to: Int32.self),
                         Int32(CVTPM_MAX_PASSED_FDS), &count)
                 }
                 if received < 0, errno == EINTR { continue }

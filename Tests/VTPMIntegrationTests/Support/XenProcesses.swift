@@ -101,7 +101,9 @@ final class XenDaemon {
 
     /// `xenstore-<tool>` from Debian's xenstore-utils against our xenstored.
     @discardableResult
-    func xenstore(_ tool: String, _ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws
+    func xenstore(
+        _ tool: String, _ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation
+    ) throws
         -> ToolResult
     {
         try Tool.run(
@@ -187,7 +189,9 @@ final class GuestFrontend {
 
     /// Runs `tpm2_<command>` through this guest's device.
     @discardableResult
-    func tpm2(_ command: String, _ arguments: [String] = [], sourceLocation: SourceLocation = #_sourceLocation)
+    func tpm2(
+        _ command: String, _ arguments: [String] = [], sourceLocation: SourceLocation = #_sourceLocation
+    )
         throws -> ToolResult
     {
         _ = try Tool.path("socat", sourceLocation: sourceLocation)
@@ -196,7 +200,9 @@ final class GuestFrontend {
     }
 
     @discardableResult
-    func tpm2Succeeds(_ command: String, _ arguments: [String] = [], sourceLocation: SourceLocation = #_sourceLocation)
+    func tpm2Succeeds(
+        _ command: String, _ arguments: [String] = [], sourceLocation: SourceLocation = #_sourceLocation
+    )
         throws -> String
     {
         let result = try tpm2(command, arguments, sourceLocation: sourceLocation)
@@ -223,13 +229,18 @@ final class GuestFrontend {
 extension XenDaemon {
     /// `vtpm xen attach`: the toolstack writes both directories and waits for the backend's instance.
     @discardableResult
-    func attach(domid: UInt32, name: String, preferred: UInt32? = nil, sourceLocation: SourceLocation = #_sourceLocation)
+    func attach(
+        domid: UInt32, name: String, preferred: UInt32? = nil, sourceLocation: SourceLocation = #_sourceLocation
+    )
         throws -> UInt32
     {
         let result = try vtpm(
             ["xen", "attach", "--xenstore-socket", xenstoreSocket, "--domid", String(domid), "--name", name]
                 + (preferred.map { ["--pref-instance", String($0)] } ?? []), sourceLocation: sourceLocation)
-        guard result.succeeded, let instance = result.stdout.split(separator: " ").last.flatMap({ UInt32($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+        guard result.succeeded,
+            let instance = result.stdout.split(separator: " ").last.flatMap({
+                UInt32($0.trimmingCharacters(in: .whitespacesAndNewlines))
+            })
         else {
             throw DaemonError(message: "vtpm xen attach failed: \(result)\n\(log)")
         }

@@ -48,7 +48,7 @@ public final class XenStoreClient: Sendable {
     public func read(_ path: String, transaction: UInt32 = 0) throws(XenError) -> String? {
         do {
             return String(decoding: try request(.read, [path], transaction: transaction), as: UTF8.self)
-        } catch where error.storeError == .noEntry {
+        } catch  where error.storeError == .noEntry {
             return nil
         }
     }
@@ -70,7 +70,7 @@ public final class XenStoreClient: Sendable {
         do {
             let payload = try request(.directory, [path], transaction: transaction)
             return payload.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-        } catch where error.storeError == .noEntry {
+        } catch  where error.storeError == .noEntry {
             return nil
         }
     }
@@ -104,7 +104,7 @@ public final class XenStoreClient: Sendable {
             do {
                 _ = try request(.transactionEnd, ["T"], transaction: id)
                 return result
-            } catch where error.storeError == .again {
+            } catch  where error.storeError == .again {
                 continue
             }
         }
