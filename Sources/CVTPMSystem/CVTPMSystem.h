@@ -210,8 +210,5 @@ static inline void cvtpm_atomic_store16(volatile uint16_t *word, uint16_t value)
 static inline int cvtpm_atomic_cas16(volatile uint16_t *word, uint16_t expected, uint16_t desired) {
     return __atomic_compare_exchange_n(word, &expected, desired, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 }
-static inline void cvtpm_fence(void) {
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);
-}
 
 #endif

@@ -52,7 +52,4 @@ public final class ManagerDevice: Sendable {
     public func counters(of id: InstanceID) -> Counters {
         counters.withLock { $0[id] ?? Counters() }
     }
-
-    /// Every instance something arrived for.
-    public var allCounters: [InstanceID: Counters] { counters.withLock { $0 } }
 }

@@ -182,7 +182,7 @@ public final class TPMBackend: Sendable {
             setState(.closed, record)
             return
         }
-        switch read("\(frontendPath)/state").flatMap(UInt32.init).flatMap(XenbusState.init(rawValue:)) {
+        switch read("\(frontendPath)/state").flatMap(XenbusState.init(xenstoreValue:)) {
         case .initialised, .connected:
             connect(record, instance: instance)
         case .closing:

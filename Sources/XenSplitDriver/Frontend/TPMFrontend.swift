@@ -39,6 +39,8 @@ public final class TPMFrontend: Sendable {
     private let logger: Logger
     private let ring: (frame: FrameNumber, page: SharedPage)
     private let pages: [(frame: FrameNumber, page: SharedPage)]
+    /// `pages` without their frame numbers, as the ring's reads and writes take them (made once, not per request).
+    private let dataPages: [SharedPage]
     private let link = Mutex(Link())
     private let linkChanged: EventSignal
     private let requestLock = Mutex<Void>(())
@@ -58,6 +60,7 @@ public final class TPMFrontend: Sendable {
         var pages: [(FrameNumber, SharedPage)] = []
         for _ in 0..<TPMIFRing.slotCount { pages.append(try domain.allocatePage()) }
         self.pages = pages
+        self.dataPages = pages.map(\.1)
         self.linkChanged = try EventSignal()
     }
 
@@ -103,7 +106,7 @@ public final class TPMFrontend: Sendable {
         }
         return try requestLock.withLock { _ throws(XenError) -> [UInt8] in
             let channel = try connectedChannel()
-            try TPMIFRing.write(request, ring: ring.page, pages: pages.map(\.page))
+            try TPMIFRing.write(request, ring: ring.page, pages: dataPages)
             channel.notify()
             guard channel.wait(milliseconds: Self.responseWait) else {
                 logger.warning(
@@ -116,7 +119,7 @@ public final class TPMFrontend: Sendable {
             guard link.withLock({ $0.channel === channel && $0.phase == .connected }) else {
                 throw XenError(.notConnected, "the backend disconnected while a request was outstanding")
             }
-            return try TPMIFRing.read(ring: ring.page) { index, _ throws(XenError) in pages[index].page }
+            return try TPMIFRing.read(ring: ring.page) { index, _ throws(XenError) in dataPages[index] }
         }
     }
 
@@ -242,7 +245,7 @@ public final class TPMFrontend: Sendable {
     }
 
     private func state(of backendPath: String) throws(XenError) -> XenbusState? {
-        try xenstore.read("\(backendPath)/state").flatMap(UInt32.init).flatMap(XenbusState.init(rawValue:))
+        try xenstore.read("\(backendPath)/state").flatMap(XenbusState.init(xenstoreValue:))
     }
 
     /// Ends grants and the channel and publishes `state` (nil: nothing, the directory may be gone). Returns

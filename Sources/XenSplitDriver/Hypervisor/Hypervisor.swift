@@ -145,7 +145,6 @@ public final class Hypervisor: Sendable {
 
     public func isRunning(_ id: DomainID) -> Bool { state.withLock { $0.domains[id] != nil } }
 
-    public var runningDomains: [DomainID] { state.withLock { $0.domains.keys.sorted() } }
 
     // MARK: - Memory
 

@@ -27,13 +27,6 @@ public final class EventSignal: @unchecked Sendable {
 
     deinit { close(descriptor) }
 
-    /// A second descriptor for the same eventfd, to hand to another process.
-    public func duplicateDescriptor() throws(XenError) -> Int32 {
-        let copy = fcntl(descriptor, F_DUPFD_CLOEXEC, 0)
-        guard copy >= 0 else { throw XenError(.systemCall, "dup of an eventfd failed", errno: errno) }
-        return copy
-    }
-
     /// Adds one pending event and wakes a waiter (a full counter already wakes it).
     public func signal() {
         var one: UInt64 = 1
@@ -56,9 +49,6 @@ public final class EventSignal: @unchecked Sendable {
         guard ready > 0 else { return nil }
         return take()
     }
-
-    /// Consumes pending events without blocking.
-    public func drain() { _ = take() }
 
     /// The pending count, consumed; nil if none is pending.
     private func take() -> UInt64? {

@@ -63,7 +63,7 @@ extension VTPMToolstack {
     }
 
     func state(at path: String, transaction: UInt32) throws(XenError) -> XenbusState? {
-        try client.read(path, transaction: transaction).flatMap { XenbusState(xenstoreValue: Array($0.utf8)) }
+        try client.read(path, transaction: transaction).flatMap { XenbusState(xenstoreValue: $0) }
     }
 
     /// The children of `path` that are decimal numbers (domids, devids), ascending; none if it is absent.

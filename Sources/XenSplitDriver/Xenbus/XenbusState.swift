@@ -14,13 +14,10 @@ public enum XenbusState: UInt32, Sendable, CaseIterable, CustomStringConvertible
     case reconfigured = 8
 
     /// The state a xenstore value names; nil for anything that is not one of the decimal numbers.
-    public init?(xenstoreValue: some Collection<UInt8>) {
-        guard let number = UInt32(String(decoding: xenstoreValue, as: UTF8.self)) else { return nil }
+    public init?(xenstoreValue: String) {
+        guard let number = UInt32(xenstoreValue) else { return nil }
         self.init(rawValue: number)
     }
-
-    /// The decimal form written to xenstore.
-    public var xenstoreValue: [UInt8] { Array(String(rawValue).utf8) }
 
     public var description: String {
         switch self {
