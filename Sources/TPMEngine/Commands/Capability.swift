@@ -107,8 +107,10 @@ extension TPMEngine {
         case .policySession:
             // TPM_HT_SAVED_SESSION: sessions saved with ContextSave and not loaded; there are none yet.
             return []
-        case .persistent, .nvIndex:
-            // Persistent objects and NV indices arrive in later stages.
+        case .persistent:
+            return objects.persistentHandles.filter { $0 >= start }
+        case .nvIndex:
+            // NV indices arrive in a later stage.
             return []
         default:
             throw TPMRC.handle.atParameter(2)

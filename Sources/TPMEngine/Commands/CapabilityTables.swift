@@ -101,7 +101,7 @@ extension TPMEngine {
         case .firmwareVersion2: return ImplementationIdentity.firmwareVersion.1
         case .inputBuffer: return UInt32(TPM2BMaxBuffer.maxSize)
         case .hrTransientMin: return UInt32(ObjectTable.capacity)
-        case .hrPersistentMin: return 7
+        case .hrPersistentMin: return UInt32(ObjectTable.persistentCapacity)
         case .hrLoadedMin: return UInt32(SessionTable.capacity)
         case .activeSessionsMax: return UInt32(SessionTable.capacity)
         case .pcrCount: return UInt32(PCRAttributes.count)
@@ -137,8 +137,8 @@ extension TPMEngine {
         case .hrLoaded, .hrActive: return UInt32(sessions.count)
         case .hrLoadedAvail, .hrActiveAvail: return UInt32(SessionTable.capacity - sessions.count)
         case .hrTransientAvail: return UInt32(ObjectTable.capacity - objects.count)
-        case .hrPersistent: return 0
-        case .hrPersistentAvail: return 7
+        case .hrPersistent: return UInt32(objects.persistentHandles.count)
+        case .hrPersistentAvail: return UInt32(ObjectTable.persistentCapacity - objects.persistentHandles.count)
         case .nvCounters: return 0
         case .nvCountersAvail: return 0
         case .algorithmSet: return 0

@@ -106,6 +106,8 @@ enum SequenceUpdate: TPMCommand {
                 states[index].update(request.buffer.buffer)
             }
             object.kind = .eventSequence(states)
+        case .key:
+            throw TPMRC.mode.atHandle(1)
         }
         tpm.objects[handle] = object
         return NoParameters()

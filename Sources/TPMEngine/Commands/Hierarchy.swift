@@ -65,6 +65,9 @@ extension TPMEngine {
         permanent.lockoutPolicy = .none
         objects.flush(hierarchy: .owner)
         objects.flush(hierarchy: .endorsement)
+        objects.removePersistent(hierarchy: .owner)
+        objects.removePersistent(hierarchy: .endorsement)
+        permanent.persistentObjects = permanent.persistentObjects.filter { $0.value.hierarchy == .platform }
         permanent.dictionaryAttack = DictionaryAttackState()
         clock = 0
         permanent.clock = 0

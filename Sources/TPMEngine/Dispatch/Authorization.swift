@@ -9,6 +9,8 @@ struct SessionEntry {
     var associatedHandle: TPMHandle?
     /// Whether the entity's authValue is part of the HMAC key (Part 1, 19.6.5; not for the bound entity).
     var includeAuth = true
+    /// The auth role of the handle this session authorizes (Part 3's USER, ADMIN or DUP).
+    var role = HandleSpec.AuthRole.none
 
     var isPassword: Bool { command.sessionHandle == .password }
 }
@@ -31,6 +33,7 @@ extension TPMEngine {
         for (index, spec) in descriptor.handles.enumerated() where spec.auth != .none {
             guard index < entries.count else { throw .authMissing }
             entries[index].associatedHandle = handles[index]
+            entries[index].role = spec.auth
         }
 
         // Names go into cpHash, which only HMAC and policy sessions need.
@@ -43,6 +46,7 @@ extension TPMEngine {
             if entries[index].isPassword {
                 guard let handle = entries[index].associatedHandle else { throw TPMRC.handle.atSession(number) }
                 do throws(TPMRC) {
+                    try checkAuthValueAllowed(handle, role: entries[index].role)
                     try checkPasswordAuthorization(entries[index].command.hmac, for: handle, code: code)
                 } catch {
                     throw error.atSession(number)
@@ -201,6 +205,7 @@ extension TPMEngine {
             // No entity has an authPolicy until the policy commands arrive, so none can be satisfied.
             throw .authUnavailable
         }
+        try checkAuthValueAllowed(handle, role: entry.role)
         // Part 1, 19.6.10: the authValue of the entity a session is bound to is already in its session key.
         entries[index].includeAuth = session.boundEntity != boundEntity(of: handle)
         if entries[index].includeAuth, !isDictionaryAttackExempt(handle) {
@@ -216,6 +221,18 @@ extension TPMEngine {
         }
         guard SessionHMAC.equal(entry.command.hmac.buffer, expected) else {
             throw registerAuthorizationFailure(handle, session: session, includedAuth: entries[index].includeAuth)
+        }
+    }
+
+    /// Part 1, 19.7: an object's authValue may authorize the USER role only with userWithAuth SET and the
+    /// ADMIN role only with adminWithPolicy CLEAR; the DUP role always needs a policy.
+    private func checkAuthValueAllowed(_ handle: TPMHandle, role: HandleSpec.AuthRole) throws(TPMRC) {
+        guard handle.type == .transient || handle.type == .persistent, let key = objects[handle]?.key else { return }
+        switch role {
+        case .user: guard key.attributes.contains(.userWithAuth) else { throw .authUnavailable }
+        case .admin: guard !key.attributes.contains(.adminWithPolicy) else { throw .authUnavailable }
+        case .dup: throw .authUnavailable
+        case .none: return
         }
     }
 
@@ -241,7 +258,7 @@ extension TPMEngine {
             case .platform: return stateClear.platformAuth.buffer.withoutTrailingZeros
             default: return []
             }
-        case .transient:
+        case .transient, .persistent:
             return (objects[handle]?.authValue.buffer ?? []).withoutTrailingZeros
         default:
             // PCR authValues belong to the PCR auth group commands of a later stage; they start empty.

@@ -18,6 +18,8 @@ public struct HandleSpec: Hashable, Sendable {
         case entityOrNull
         /// TPMI_DH_CONTEXT: an object or session (FlushContext takes it as a parameter).
         case context
+        /// TPMI_DH_PARENT+: a loaded object or a hierarchy (TPM_RH_NULL included).
+        case parent
     }
 
     /// Part 3's "Auth Role": USER, ADMIN or DUP; `none` for handles used without authorization.
@@ -136,7 +138,7 @@ public struct CommandTable: Sendable {
     public static let standard = CommandTable(
         StartupCommands.all + TestingCommands.all + CapabilityCommands.all + RandomCommands.all
             + ClockCommands.all + PCRCommands.all + HashCommands.all + HierarchyCommands.all + ContextCommands.all
-            + SessionCommands.all)
+            + SessionCommands.all + ObjectCommands.all + PrimaryObjectCommands.all)
 
     /// The same table without the listed commands (a runtime profile, as libtpms has).
     public func removing(_ codes: Set<TPMCC>) -> CommandTable {

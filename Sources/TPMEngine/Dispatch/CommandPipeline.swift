@@ -129,6 +129,9 @@ extension TPMEngine {
             else { throw .value }
         case .context:
             guard [TPMHT.transient, .hmacSession, .policySession].contains(handle.type) else { throw .value }
+        case .parent:
+            guard handle.type == .transient || handle.type == .persistent || TPMIRHHierarchy.members.contains(handle)
+            else { throw .value }
         }
     }
 
@@ -138,11 +141,13 @@ extension TPMEngine {
             switch handle.type {
             case .permanent:
                 try checkHierarchyEnabled(handle, number: index + 1)
-            case .transient:
-                guard objects[handle] != nil else { throw .referenceHandle(index) }
-            case .persistent:
-                // Persistent objects arrive with TPM2_EvictControl (a later stage); none exist yet.
-                throw .referenceHandle(index)
+            case .transient, .persistent:
+                guard let object = objects[handle] else { throw .referenceHandle(index) }
+                // An object of a disabled hierarchy cannot be used (ms-tpm `ObjectIsVisible`... via
+                // EntityGetLoadStatus).
+                if let hierarchy = object.hierarchy, hierarchy != .null {
+                    try checkHierarchyEnabled(hierarchy, number: index + 1)
+                }
             case .hmacSession, .policySession:
                 throw .referenceHandle(index)
             case .nvIndex:

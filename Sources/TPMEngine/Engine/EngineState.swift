@@ -37,6 +37,8 @@ public struct PermanentState: Hashable, Sendable {
     /// Commands that need physical presence when authorized by the platform (TPM2_PP_Commands); none by
     /// default, since this TPM does not implement TPM2_PP_Commands itself.
     public var ppCommands: Set<TPMCC> = []
+    /// Objects made persistent by TPM2_EvictControl, by persistent handle.
+    public var persistentObjects: [TPMHandle: PersistentObject] = [:]
 
     public init(
         endorsementSeed: [UInt8], storageSeed: [UInt8], platformSeed: [UInt8], endorsementProof: [UInt8],

@@ -113,6 +113,7 @@ public struct TPMEngine: TPMCommandExecutor, Sendable {
         pcrs = PCRBanks(allocation: permanent.pcrAllocation)
         pcrReconfigured = false
         objects = ObjectTable()
+        loadPersistentObjects()
         sessions = SessionTable()
         stateClear = StateClearData()
         phEnable = true
@@ -120,6 +121,14 @@ public struct TPMEngine: TPMCommandExecutor, Sendable {
         let now = platform.monotonicMilliseconds()
         timeEpoch = now
         clockAdvancedAt = now
+    }
+
+    /// Makes the persistent objects of durable state usable (their areas were checked when the state was
+    /// decoded; one that no longer makes a key is left out rather than trap).
+    mutating func loadPersistentObjects() {
+        for (handle, stored) in permanent.persistentObjects {
+            objects[handle] = try? stored.loaded()
+        }
     }
 
     /// Marks the durable state as stored by the owner.

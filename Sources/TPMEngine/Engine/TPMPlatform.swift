@@ -15,6 +15,13 @@ public protocol TPMPlatform: Sendable {
     var physicalPresenceAsserted: Bool { get }
     /// True while the host asks to cancel the running command (TPM_SIGNAL_CANCEL_ON).
     var cancelRequested: Bool { get }
+    /// RSA keys generated ahead of time, so that TPM2_Create of an RSA key does not wait on a prime search;
+    /// nil to generate every key when asked.
+    var rsaKeyPool: RSAPrimePool? { get }
+}
+
+extension TPMPlatform {
+    public var rsaKeyPool: RSAPrimePool? { nil }
 }
 
 /// The platform a daemon instance uses: the system clock and RNG, no physical presence.
@@ -31,6 +38,8 @@ public struct SystemPlatform: TPMPlatform {
 
     public var physicalPresenceAsserted: Bool { false }
     public var cancelRequested: Bool { false }
+    /// One pool per process: every instance of a daemon draws from it.
+    public var rsaKeyPool: RSAPrimePool? { RSAPrimePool.shared }
 }
 
 extension ContinuousClock.Instant {

@@ -9,7 +9,7 @@ extension TPMEngine {
         switch handle.type {
         case .permanent: return handle != .lockout
         case .pcr: return true
-        case .transient: return objects[handle]?.isDictionaryAttackExempt ?? true
+        case .transient, .persistent: return objects[handle]?.isDictionaryAttackExempt ?? true
         default: return false
         }
     }

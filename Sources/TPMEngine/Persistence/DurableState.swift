@@ -25,6 +25,7 @@ public struct DurableState: Hashable, Sendable {
         case dictionaryAttack = 5
         case flags = 6
         case savedState = 7
+        case persistentObjects = 8
     }
 
     public func serialized() -> [UInt8] {
@@ -62,6 +63,15 @@ public struct DurableState: Hashable, Sendable {
         }
         if let saved = savedState {
             record(.savedState, &writer) { w in saved.marshal(into: &w) }
+        }
+        if !p.persistentObjects.isEmpty {
+            record(.persistentObjects, &writer) { w in
+                w.writeInteger(UInt32(p.persistentObjects.count))
+                for handle in p.persistentObjects.keys.sorted() {
+                    handle.marshal(into: &w)
+                    p.persistentObjects[handle]?.marshal(into: &w)
+                }
+            }
         }
         return writer.bytes
     }
@@ -135,6 +145,26 @@ public struct DurableState: Hashable, Sendable {
             let count = try r.readInteger(as: UInt32.self)
             guard count <= 1024 else { throw TPMRC.size }
             permanent.ppCommands = Set(try (0..<count).map { _ throws(TPMRC) in try TPMCC(unmarshalling: &r) })
+        }
+        if records[Tag.persistentObjects.rawValue] != nil {
+            permanent.persistentObjects = try decode(.persistentObjects) { r throws(TPMRC) in
+                let count = try r.readInteger(as: UInt32.self)
+                guard count <= UInt32(ObjectTable.persistentCapacity) else { throw TPMRC.size }
+                var objects: [TPMHandle: PersistentObject] = [:]
+                for _ in 0..<count {
+                    let handle = try TPMHandle(unmarshalling: &r)
+                    guard handle.type == .persistent else { throw TPMRC.handle }
+                    objects[handle] = try PersistentObject(unmarshalling: &r)
+                }
+                return objects
+            }
+            for (handle, object) in permanent.persistentObjects {
+                do throws(TPMRC) {
+                    _ = try object.loaded()
+                } catch {
+                    throw DurableStateError("persistent object \(handle) does not make a key (\(error))")
+                }
+            }
         }
         guard permanent.pcrAllocation.count == TPMIAlgHash.implemented.count else {
             throw DurableStateError("the PCR allocation does not list every implemented bank")

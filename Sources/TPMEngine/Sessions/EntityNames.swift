@@ -8,7 +8,7 @@ extension TPMEngine {
     /// as a sequence, has an empty Name; every other entity (hierarchy, PCR, session) is named by its handle.
     func name(of handle: TPMHandle) -> [UInt8] {
         switch handle.type {
-        case .transient: []
+        case .transient, .persistent: objects[handle]?.key?.name ?? []
         default: handle.marshalled()
         }
     }
