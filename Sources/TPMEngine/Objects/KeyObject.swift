@@ -18,12 +18,21 @@ struct KeyObject: Sendable {
     /// Loaded by TPM2_LoadExternal (never a parent, never persistent with a secret from outside).
     var isExternal = false
 
-    init(publicArea: TPMTPublic, sensitive: TPMTSensitive?, parentQualifiedName: [UInt8]) throws(TPMRC) {
+    /// An object from its two areas; `material` when the caller has just made the key (creation), so that it
+    /// is not rebuilt and checked again.
+    init(
+        publicArea: TPMTPublic, sensitive: TPMTSensitive?, parentQualifiedName: [UInt8],
+        material: KeyMaterial? = nil
+    ) throws(TPMRC) {
         self.publicArea = publicArea
         self.sensitive = sensitive
         self.name = Self.name(of: publicArea)
         self.qualifiedName = Self.qualifiedName(parent: parentQualifiedName, name: name, hash: publicArea.nameAlg)
-        self.material = try KeyMaterial(publicArea: publicArea, sensitive: sensitive)
+        if let material {
+            self.material = material
+        } else {
+            self.material = try KeyMaterial(publicArea: publicArea, sensitive: sensitive)
+        }
     }
 
     var attributes: TPMAObject { publicArea.objectAttributes }

@@ -38,10 +38,11 @@ extension TPMEngine {
         try Self.checkCreateRequest(template: template, sensitive: sensitive, parent: parent.publicArea)
         let wrap = try OuterWrap(parent: parent)
         var (drbg, rsaKey) = ordinaryCreationSources()
-        let (publicArea, secret) = try ObjectCreation.make(
+        let (publicArea, secret, material) = try ObjectCreation.make(
             template, sensitive: sensitive,
             sources: ObjectCreation.Sources(random: { drbg.generate($0) }, rsaKey: rsaKey))
-        let object = try KeyObject(publicArea: publicArea, sensitive: secret, parentQualifiedName: parent.qualifiedName)
+        let object = try KeyObject(
+            publicArea: publicArea, sensitive: secret, parentQualifiedName: parent.qualifiedName, material: material)
         return (object, try wrap.protect(secret, name: object.name))
     }
 
@@ -58,9 +59,10 @@ extension TPMEngine {
             contextU: TPMHash.digest(nameAlg, template.marshalled()), contextV: sensitive.data.buffer,
             bits: CTRDRBG.seedLength * 8)
         var drbg = CTRDRBG(entropy: entropy)
-        let (publicArea, secret) = try ObjectCreation.make(
+        let (publicArea, secret, material) = try ObjectCreation.make(
             template, sensitive: sensitive, sources: ObjectCreation.Sources(random: { drbg.generate($0) }, rsaKey: nil))
-        return try KeyObject(publicArea: publicArea, sensitive: secret, parentQualifiedName: hierarchy.marshalled())
+        return try KeyObject(
+            publicArea: publicArea, sensitive: secret, parentQualifiedName: hierarchy.marshalled(), material: material)
     }
 
     /// The checks Create, CreatePrimary and CreateLoaded share: userAuth no longer than a nameAlg digest

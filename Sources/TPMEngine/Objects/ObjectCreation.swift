@@ -45,12 +45,13 @@ enum ObjectCreation {
     /// - TPM_RC_SIZE (parameter 1): caller-supplied keyed-hash data larger than the hash's block.
     static func make(
         _ template: TPMTPublic, sensitive create: TPMSSensitiveCreate, sources: Sources
-    ) throws(TPMRC) -> (TPMTPublic, TPMTSensitive) {
+    ) throws(TPMRC) -> (TPMTPublic, TPMTSensitive, KeyMaterial) {
         guard let nameAlg = template.nameAlg else { throw TPMRC.hash.atParameter(2) }
         var publicArea = template
         let attributes = template.objectAttributes
         let isParent = attributes.contains(.restricted) && attributes.contains(.decrypt)
         let secret: TPMUSensitiveComposite
+        let material: KeyMaterial
         var seed: [UInt8] = []
         switch template.details {
         case .rsa(let parms, _):
@@ -64,6 +65,7 @@ enum ObjectCreation {
             if isParent { seed = sources.random(nameAlg.digestSize) }
             publicArea.details = .rsa(parms, unique: try TPM2BPublicKeyRSA(key.modulus))
             secret = .rsa(try TPM2BPrivateKeyRSA(key.prime))
+            material = .rsaPrivate(key)
         case .ecc(let parms, _):
             let curve = try KeyMaterial.curve(parms.curveID)
             let key = ECCPrivateKey.derive(curve: curve, random: sources.random)
@@ -72,6 +74,7 @@ enum ObjectCreation {
                 x: try TPM2BECCParameter(key.publicPoint.x), y: try TPM2BECCParameter(key.publicPoint.y))
             publicArea.details = .ecc(parms, unique: point)
             secret = .ecc(try TPM2BECCParameter(key.scalar))
+            material = .eccPrivate(key)
         case .symCipher(let parms, _):
             let size = Int(parms.sym.keyBits) / 8
             var key = create.data.buffer
@@ -83,6 +86,7 @@ enum ObjectCreation {
             seed = sources.random(nameAlg.digestSize)
             publicArea.details = .symCipher(parms, unique: try TPM2BDigest(TPMHash.digest(nameAlg, seed, key)))
             secret = .symCipher(try TPM2BSymKey(key))
+            material = .symmetric(key)
         case .keyedHash(let parms, _):
             var data = create.data.buffer
             if data.isEmpty && attributes.contains(.sensitiveDataOrigin) {
@@ -97,9 +101,10 @@ enum ObjectCreation {
             seed = sources.random(nameAlg.digestSize)
             publicArea.details = .keyedHash(parms, unique: try TPM2BDigest(TPMHash.digest(nameAlg, seed, data)))
             secret = .keyedHash(try TPM2BSensitiveData(data))
+            material = .keyedHash(data)
         }
         let sensitive = TPMTSensitive(
             authValue: create.userAuth, seedValue: try TPM2BDigest(seed), sensitive: secret)
-        return (publicArea, sensitive)
+        return (publicArea, sensitive, material)
     }
 }
