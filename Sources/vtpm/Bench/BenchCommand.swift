@@ -122,6 +122,7 @@ struct BenchCommand: ParsableCommand {
                 for (index, (_, target)) in connections.enumerated() {
                     samples[index] += try target.measure(runners[index], count: count, from: done)
                 }
+                if let pause = operation.pauseAfterRound { Thread.sleep(forTimeInterval: pause.seconds) }
                 done += count
             }
             rows.append(
@@ -169,6 +170,10 @@ extension BenchCommand {
     }
 }
 
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
 enum BenchSuite: String, ExpressibleByArgument, CaseIterable {
     case basic, keys, all
 }
@@ -186,15 +191,19 @@ struct BenchOperation: Sendable {
     let name: String
     var iterations: Int? = nil
     var roundSize: Int? = nil
+    /// An untimed pause after each round, for work a server does in the background between requests (the RSA
+    /// key pool refilling): it then happens while no server is measured, so it slows neither.
+    var pauseAfterRound: Duration? = nil
     let prepare: @Sendable (_ send: ([UInt8]) throws -> [UInt8]) throws -> BenchRunner
 
     init(
-        name: String, iterations: Int? = nil, roundSize: Int? = nil,
+        name: String, iterations: Int? = nil, roundSize: Int? = nil, pauseAfterRound: Duration? = nil,
         prepare: @escaping @Sendable (_ send: ([UInt8]) throws -> [UInt8]) throws -> BenchRunner
     ) {
         self.name = name
         self.iterations = iterations
         self.roundSize = roundSize
+        self.pauseAfterRound = pauseAfterRound
         self.prepare = prepare
     }
 

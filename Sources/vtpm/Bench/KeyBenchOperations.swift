@@ -31,7 +31,8 @@ extension BenchOperation {
                 command: { index in createPrimary(rsaSigningTemplate(unique: uniqueBytes(index))) },
                 cleanup: flushCreated)
         },
-        BenchOperation(name: "Create(RSA-2048 child)", iterations: 40, roundSize: 4) { send in
+        BenchOperation(name: "Create(RSA-2048 child)", iterations: 40, roundSize: 4, pauseAfterRound: .seconds(1)) {
+            send in
             let parent = try loadedHandle(send(createPrimary(eccStorageTemplate())))
             return BenchRunner(command: { _ in create(parent: parent, rsaSigningTemplate(unique: [])) })
         },
